@@ -1,0 +1,41 @@
+import type { Clock } from './clock.js';
+import type { RecordBatch } from './record-batch.js';
+
+/** Reports one record the sink's target rejected as invalid (a mapping error, an oversized document). */
+export interface SinkDeadLetter {
+  readonly origin: string;
+  readonly position: number;
+  readonly reason: string;
+  readonly record: unknown;
+}
+
+export interface SinkContext {
+  readonly clock: Clock;
+  /** Aborted when the job is cancelled (not on a clean stop, which flushes first). */
+  readonly signal: AbortSignal;
+  readonly operatorId: string;
+  deadLetter(letter: SinkDeadLetter): void;
+  log(message: string): void;
+}
+
+/**
+ * Writes batches to a target. The runtime calls `write` in order; a returned promise applies
+ * backpressure: the job takes no new input until it settles. `write` may be called again before an
+ * earlier promise settled (one input batch can yield several output batches), so writers that
+ * buffer must accept that. A rejected promise fails the job.
+ */
+export interface SinkWriter<T> {
+  write(batch: RecordBatch<T>): void | Promise<void>;
+  /** The sink's input watermark advanced; time-based sinks (rolling files, per-day indices) may use it. */
+  writeWatermark?(watermarkMs: number): void;
+  /** Makes everything accepted so far durable/visible. Called at end of input, on stop, and by checkpoints. */
+  flush?(): Promise<void>;
+  /** Releases resources after the final flush; also called when the job fails. */
+  close?(): Promise<void>;
+}
+
+/** A sink: a plain description (its config) that builds a writer per job run. */
+export interface Sink<T> {
+  readonly name: string;
+  createWriter(ctx: SinkContext): SinkWriter<T> | Promise<SinkWriter<T>>;
+}
