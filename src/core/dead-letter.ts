@@ -1,3 +1,5 @@
+import { OutputTag } from './output-tag.js';
+
 /**
  * A record the job could not process because the input was bad (unparseable line, document the
  * search engine rejects, ...). Dead letters are never dropped silently: they go to the job's
@@ -17,3 +19,10 @@ export interface DeadLetter {
   /** When it was rejected, epoch ms (processing time). */
   readonly rejectedAtMs: number;
 }
+
+/**
+ * Side output carrying an operator's (or source's) dead letters. When a stream reads it with
+ * `getSideOutput(DEAD_LETTERS)`, that stream receives them; otherwise they go to the job's
+ * dead-letter output.
+ */
+export const DEAD_LETTERS = new OutputTag<DeadLetter>('dead-letters');

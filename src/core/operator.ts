@@ -21,6 +21,8 @@ export interface OperatorContext<OUT> {
   scheduleProcessingTime(timestampMs: number): void;
   /** Sends a bad record to the dead-letter output; the job continues and counts it. */
   deadLetter(origin: string, position: number, reason: string, record: unknown): void;
+  /** Adds to a named counter of this operator (e.g. `lateRecordsDropped`), reported in job metrics. */
+  count(counter: string, delta?: number): void;
 }
 
 /**

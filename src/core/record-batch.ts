@@ -39,7 +39,11 @@ export function recordBatch<T>(
 }
 
 /** A batch of values without timestamps, numbered from `firstPosition`: what most sources emit. */
-export function batchOfValues<T>(origin: string, values: readonly T[], firstPosition: number): RecordBatch<T> {
+export function batchOfValues<T>(
+  origin: string,
+  values: readonly T[],
+  firstPosition: number,
+): RecordBatch<T> {
   const n = values.length;
   const timestampsMs = new Array<number>(n).fill(NO_TIMESTAMP);
   const positions = new Array<number>(n);

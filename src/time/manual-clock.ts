@@ -27,9 +27,12 @@ export class ManualClock implements Clock {
 
   /** Sets the time (never backwards) and wakes due sleepers. */
   setTime(nowMs: number): void {
-    if (nowMs < this.currentMs) throw new RangeError(`ManualClock cannot go back from ${this.currentMs} to ${nowMs}`);
+    if (nowMs < this.currentMs)
+      throw new RangeError(`ManualClock cannot go back from ${this.currentMs} to ${nowMs}`);
     this.currentMs = nowMs;
-    const due = this.sleepers.filter((s) => s.deadlineMs <= nowMs).sort((a, b) => a.deadlineMs - b.deadlineMs);
+    const due = this.sleepers
+      .filter((s) => s.deadlineMs <= nowMs)
+      .sort((a, b) => a.deadlineMs - b.deadlineMs);
     this.sleepers = this.sleepers.filter((s) => s.deadlineMs > nowMs);
     for (const s of due) s.resolve();
   }

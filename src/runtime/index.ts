@@ -1,0 +1,5 @@
+export * from './job-client.js';
+export * from './job-graph.js';
+export * from './job-metrics.js';
+export * from './job-runner.js';
+export * from './local-executor.js';

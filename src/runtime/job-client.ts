@@ -1,0 +1,31 @@
+import type { DeadLetter } from '../core/dead-letter.js';
+import type { JobMetricsSnapshot } from './job-metrics.js';
+
+/**
+ * How a job ended: `finished` when every source ended (all windows flushed), `stopped` when asked to
+ * stop (in-flight records were processed and sinks flushed; open windows were not fired unless the
+ * stop drained).
+ */
+export interface JobResult {
+  readonly jobName: string;
+  readonly status: 'finished' | 'stopped';
+  readonly durationMs: number;
+  readonly metrics: JobMetricsSnapshot;
+  /** The first dead letters (up to 100) when no dead-letter sink was configured. */
+  readonly deadLetterSamples: readonly DeadLetter[];
+}
+
+/** A running job. `result` rejects with the job's error if it fails. */
+export interface JobClient {
+  readonly jobName: string;
+  readonly result: Promise<JobResult>;
+  /** Live metrics (for progress lines). */
+  metrics(): JobMetricsSnapshot;
+  /**
+   * Stops reading sources, processes what was already read, flushes sinks and closes everything.
+   * With `drain: true` the job also ends its input (final watermark, every window fires).
+   */
+  stop(options?: { drain?: boolean }): Promise<JobResult>;
+  /** Stops at once without flushing; the result rejects with JobCancelledError. */
+  cancel(): Promise<void>;
+}
