@@ -93,3 +93,40 @@ export async function eventually(condition: () => boolean, what: string, timeout
     await new Promise<void>((resolve) => setTimeout(resolve, 1));
   }
 }
+
+/**
+ * One `read()` of a reader that may wait on the manual clock (polling, backoff, rate limits):
+ * whenever it parks on the clock, time moves on by `stepMs`, at most `maxSteps` times.
+ */
+export async function readAdvancing<T>(
+  reader: SourceReader<T>,
+  ctx: FakeSourceContext,
+  stepMs: number,
+  maxSteps = 5,
+): Promise<SourceMessage<T>> {
+  let settled = false;
+  const pending = reader.read().finally(() => {
+    settled = true;
+  });
+  for (let steps = 0; ; steps++) {
+    await eventually(
+      () => settled || ctx.clock.pendingSleepers > 0,
+      'the reader to return or wait on the clock',
+    );
+    if (settled) return pending;
+    if (steps === maxSteps) throw new Error(`read() still waiting after ${maxSteps} steps of ${stepMs} ms`);
+    ctx.clock.advance(stepMs);
+  }
+}
+
+/** Like `readAdvancing`, but expects data and returns the batch's values. */
+export async function readValuesAdvancing<T>(
+  reader: SourceReader<T>,
+  ctx: FakeSourceContext,
+  stepMs: number,
+  maxSteps = 5,
+): Promise<T[]> {
+  const message = await readAdvancing(reader, ctx, stepMs, maxSteps);
+  if (message.kind !== 'data') throw new Error(`expected a data batch, got ${message.kind}`);
+  return [...message.batch.values];
+}
