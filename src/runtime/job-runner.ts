@@ -8,7 +8,7 @@ import type { SourceContext, SourceMessage, SourceReader } from '../core/source.
 import type { StateBackend } from '../state/state-backend.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { JobClient, JobResult } from './job-client.js';
-import { type JobGraph, type SinkNode, topologicalOrder } from './job-graph.js';
+import { type JobGraph, type JobNode, type SinkNode, topologicalOrder } from './job-graph.js';
 import { JobMetrics } from './job-metrics.js';
 import {
   type InstanceOutput,
@@ -75,11 +75,14 @@ export class JobRunner implements JobClient {
   private failure: unknown;
   private wake: (() => void) | undefined;
   private readonly startedAtMs: number;
+  /** Validated at construction, so a bad plan fails `executeAsync` itself instead of the result. */
+  private readonly order: JobNode[];
 
   constructor(
     private readonly graph: JobGraph,
     private readonly options: ExecutionOptions,
   ) {
+    this.order = topologicalOrder(graph);
     this.startedAtMs = options.clock.nowMs();
     this.metricsLive = new JobMetrics(graph.name, this.startedAtMs);
     this.queue = new BoundedQueue(options.queueCapacity);
@@ -140,7 +143,7 @@ export class JobRunner implements JobClient {
   private build(): void {
     const services = this.services();
     const runtimes = new Map<string, NodeRuntime>();
-    for (const node of topologicalOrder(this.graph)) {
+    for (const node of this.order) {
       const instancesPerInput = node.inputs.map((e) => (runtimes.get(e.from) as NodeRuntime).outputs.length);
       let rt: NodeRuntime;
       switch (node.kind) {
@@ -382,10 +385,18 @@ export class JobRunner implements JobClient {
     }
   }
 
+  /**
+   * Waits for the sinks to accept what they were given (backpressure). Cancelling wakes it through
+   * the same single wake-up slot as `waitForWork`, so no reactions pile up on long-lived promises.
+   */
   private async awaitWrites(): Promise<void> {
-    while (this.pendingWrites.length > 0) {
-      const writes = this.pendingWrites.splice(0);
-      await Promise.all(writes);
+    while (this.pendingWrites.length > 0 && !this.cancelled) {
+      const writes = Promise.all(this.pendingWrites.splice(0));
+      await new Promise<void>((resolve, reject) => {
+        this.wake = resolve;
+        writes.then(() => resolve(), reject);
+      });
+      this.wake = undefined;
     }
   }
 

@@ -46,6 +46,9 @@ export interface TestSourceOptions {
 export class TestSource<T> implements Source<T> {
   readonly name: string;
   readonly boundedness;
+  /** Resolves once the whole script was read and went through the job (for tests of jobs that never end). */
+  readonly done: Promise<void>;
+  private markDone: () => void = () => {};
 
   constructor(
     private readonly script: readonly TestStep<T>[],
@@ -53,17 +56,23 @@ export class TestSource<T> implements Source<T> {
   ) {
     this.name = options.name ?? 'test';
     this.boundedness = options.after === 'hold' ? ('unbounded' as const) : ('bounded' as const);
+    this.done = new Promise((resolve) => {
+      this.markDone = resolve;
+    });
   }
 
   createReader(ctx: SourceContext): SourceReader<T> {
     let index = 0;
     let position = 1;
     const { script, options, name } = this;
+    const markDone = () => this.markDone();
     return {
       async read(): Promise<SourceMessage<T>> {
         for (;;) {
           const step = script[index++];
           if (step === undefined) {
+            await ctx.drained();
+            markDone();
             if (options.after === 'hold' && !ctx.signal.aborted) {
               await new Promise<void>((resolve) =>
                 ctx.signal.addEventListener('abort', () => resolve(), { once: true }),

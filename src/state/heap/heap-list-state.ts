@@ -32,11 +32,11 @@ export class HeapListState<T> implements ListState<T>, HeapStateTable {
 
   get(): T[] {
     const policy = this.policy;
+    const now = policy === undefined ? 0 : this.clock.nowMs();
+    this.cleaner?.step(now);
     const list = this.map.get(this.ctx.key);
     if (list === undefined) return [];
     if (policy === undefined) return (list as T[]).slice();
-    const now = this.clock.nowMs();
-    this.cleaner?.step(now);
     const out: T[] = [];
     const kept: TtlValue<T>[] = [];
     for (const e of list as TtlValue<T>[]) {
@@ -59,18 +59,16 @@ export class HeapListState<T> implements ListState<T>, HeapStateTable {
 
   addAll(values: readonly T[]): void {
     if (values.length === 0) return;
+    // Clean up first: the cleaner drops empty lists, so it must not see the one created below.
+    const now = this.policy === undefined ? 0 : this.clock.nowMs();
+    this.cleaner?.step(now);
     let list = this.map.get(this.ctx.key);
     if (list === undefined) {
       list = [];
       this.map.set(this.ctx.key, list);
     }
-    if (this.policy === undefined) {
-      for (const v of values) list.push(v);
-      return;
-    }
-    const now = this.clock.nowMs();
-    this.cleaner?.step(now);
-    for (const v of values) list.push({ value: v, lastAccessMs: now } satisfies TtlValue<T>);
+    if (this.policy === undefined) for (const v of values) list.push(v);
+    else for (const v of values) list.push({ value: v, lastAccessMs: now } satisfies TtlValue<T>);
   }
 
   update(values: readonly T[]): void {

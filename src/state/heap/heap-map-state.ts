@@ -68,13 +68,15 @@ export class HeapMapState<V> implements MapState<V>, HeapStateTable {
   }
 
   put(userKey: Key, value: V): void {
+    // Clean up first: the cleaner drops empty maps, so it must not see the one created below.
+    const now = this.now();
     let userMap = this.map.get(this.ctx.key);
     if (userMap === undefined) {
       userMap = new Map();
       this.map.set(this.ctx.key, userMap);
     }
     if (this.policy === undefined) userMap.set(userKey, value);
-    else userMap.set(userKey, { value, lastAccessMs: this.now() } satisfies TtlValue<V>);
+    else userMap.set(userKey, { value, lastAccessMs: now } satisfies TtlValue<V>);
   }
 
   putAll(entries: Iterable<readonly [Key, V]>): void {
