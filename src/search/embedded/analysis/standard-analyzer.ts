@@ -1,0 +1,111 @@
+/**
+ * ES's `standard` analyzer: the Unicode word-break rules of UAX #29 (as Lucene's
+ * StandardTokenizer implements them), lowercased, no stop words, tokens longer than 255 chars split.
+ * Used at index time for `text` fields and at query time for `match`, `match_phrase`,
+ * `multi_match` and `query_string` terms, so both sides always agree.
+ *
+ * The word-break rules kept here: letters and digits run together ("v1", "abc123"), `_` joins
+ * anything ("foo_bar"), `. ' ’ : ·` join letter to letter ("u.s.a", "don't"), `. , ; ' ’` join digit
+ * to digit ("1.5", "10,000"), CJK ideographs and Hiragana are one token each; everything else
+ * (spaces, punctuation, `/ - @`, symbols, emoji) separates tokens.
+ */
+
+enum CharClass {
+  Other = 0,
+  Letter = 1,
+  Digit = 2,
+  Underscore = 3,
+  Ideograph = 4,
+}
+
+const LETTER = /[\p{L}\p{M}]/u;
+const DIGIT = /\p{Nd}/u;
+const IDEOGRAPH = /[\p{Script=Han}\p{Script=Hiragana}]/u;
+const MAX_TOKEN_LENGTH = 255;
+
+function classify(code: number, ch: string): CharClass {
+  if (code < 128) {
+    if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90)) return CharClass.Letter;
+    if (code >= 48 && code <= 57) return CharClass.Digit;
+    if (code === 95) return CharClass.Underscore;
+    return CharClass.Other;
+  }
+  if (IDEOGRAPH.test(ch)) return CharClass.Ideograph;
+  if (LETTER.test(ch)) return CharClass.Letter;
+  if (DIGIT.test(ch)) return CharClass.Digit;
+  return CharClass.Other;
+}
+
+function joinsLetters(code: number): boolean {
+  return code === 46 || code === 39 || code === 0x2019 || code === 58 || code === 0xb7;
+}
+
+function joinsDigits(code: number): boolean {
+  return code === 46 || code === 44 || code === 59 || code === 39 || code === 0x2019;
+}
+
+/** Splits `text` into lowercased tokens, in order (positions are array indices). */
+export function analyze(text: string): string[] {
+  const tokens: string[] = [];
+  const n = text.length;
+  // One class per UTF-16 unit; both halves of a surrogate pair get the code point's class.
+  const classes = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const code = text.codePointAt(i)!;
+    if (code < 128) {
+      classes[i] = classify(code, '');
+      continue;
+    }
+    const c = classify(code, String.fromCodePoint(code));
+    classes[i] = c;
+    if (code > 0xffff) classes[++i] = c;
+  }
+  let i = 0;
+  while (i < n) {
+    const c = classes[i]!;
+    if (c === CharClass.Other) {
+      i++;
+      continue;
+    }
+    if (c === CharClass.Ideograph) {
+      const width = text.codePointAt(i)! > 0xffff ? 2 : 1;
+      tokens.push(text.slice(i, i + width));
+      i += width;
+      continue;
+    }
+    const start = i;
+    i++;
+    while (i < n) {
+      const k = classes[i]!;
+      if (k === CharClass.Letter || k === CharClass.Digit || k === CharClass.Underscore) {
+        i++;
+        continue;
+      }
+      if (k === CharClass.Other && i + 1 < n) {
+        const prev = classes[i - 1]!;
+        const next = classes[i + 1]!;
+        const code = text.charCodeAt(i);
+        if (prev === CharClass.Letter && next === CharClass.Letter && joinsLetters(code)) {
+          i += 2;
+          continue;
+        }
+        if (prev === CharClass.Digit && next === CharClass.Digit && joinsDigits(code)) {
+          i += 2;
+          continue;
+        }
+      }
+      break;
+    }
+    pushToken(tokens, text.slice(start, i).toLowerCase());
+  }
+  return tokens;
+}
+
+function pushToken(tokens: string[], token: string): void {
+  if (token.length <= MAX_TOKEN_LENGTH) {
+    tokens.push(token);
+    return;
+  }
+  for (let at = 0; at < token.length; at += MAX_TOKEN_LENGTH)
+    tokens.push(token.slice(at, at + MAX_TOKEN_LENGTH));
+}

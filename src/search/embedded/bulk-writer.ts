@@ -1,0 +1,230 @@
+/**
+ * Applies `_bulk` actions inside one SQLite write transaction, item by item with ES's semantics:
+ * index (create or overwrite, generated id when missing), create (409 when the id exists), update
+ * (partial `doc` deep-merged, `doc_as_upsert`, `upsert`, `noop` when nothing changes), delete
+ * (`not_found` is a result, not an error). A failing item (mapping conflict, version conflict,
+ * missing document) is reported in its slot and the others go on.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  type BulkAction,
+  type BulkItemResult,
+  type BulkResponseItem,
+  bulkOpType,
+  type UpdateBody,
+} from '../bulk.js';
+import { SearchEngineError } from '../search-engine-error.js';
+import { parseDocument } from './mapping/document-parser.js';
+import { isPlainObject } from './mapping/index-mapping.js';
+import type { OpenIndex } from './open-index.js';
+import type { SqliteStore } from './store/sqlite-store.js';
+
+export interface BulkWriterContext {
+  readonly store: SqliteStore;
+  /** The index named `name`, auto-created (dynamic mapping) when missing. */
+  indexFor(name: string): OpenIndex;
+}
+
+const SHARDS = { total: 1, successful: 1, failed: 0 } as const;
+
+/** ES-style ids: 20 url-safe base64 characters. */
+export function generateId(): string {
+  return randomBytes(15).toString('base64url');
+}
+
+export class BulkWriter {
+  /** Indices whose mapping grew during this bulk (persisted before commit). */
+  readonly changedMappings = new Set<OpenIndex>();
+
+  constructor(private readonly ctx: BulkWriterContext) {}
+
+  apply(action: BulkAction): BulkResponseItem {
+    const op = bulkOpType(action);
+    const target = (action as Record<string, { _index: string; _id?: string }>)[op]!;
+    const id = target._id ?? generateId();
+    try {
+      const index = this.ctx.indexFor(target._index);
+      let result: BulkItemResult;
+      if ('index' in action) result = this.write(index, id, action.document, 'index');
+      else if ('create' in action) result = this.write(index, id, action.document, 'create');
+      else if ('update' in action) result = this.update(index, id, action.body);
+      else result = this.delete(index, id);
+      return { [op]: result };
+    } catch (e) {
+      if (!(e instanceof SearchEngineError)) throw e;
+      const error = {
+        ...e.toCause(),
+        ...(e.type === 'invalid_index_name_exception' ? {} : { shard: '0' }),
+        index: target._index,
+      };
+      return { [op]: { _index: target._index, _id: id, status: e.status, error } };
+    }
+  }
+
+  private write(
+    index: OpenIndex,
+    id: string,
+    document: Record<string, unknown>,
+    op: 'index' | 'create',
+  ): BulkItemResult {
+    const existing = index.memory.docOf(id);
+    if (op === 'create' && existing !== undefined) {
+      throw new SearchEngineError(
+        'version_conflict_engine_exception',
+        `[${id}]: version conflict, document already exists (current version [${index.memory.versions[existing]}])`,
+        409,
+        { extra: { index_uuid: index.uuid } },
+      );
+    }
+    return this.store(index, id, document, existing === undefined ? 'created' : 'updated');
+  }
+
+  private store(
+    index: OpenIndex,
+    id: string,
+    document: Record<string, unknown>,
+    result: 'created' | 'updated',
+  ): BulkItemResult {
+    const parsed = parseDocument(index.mapping, document, id);
+    if (parsed.mappingChanged) this.changedMappings.add(index);
+    const json = JSON.stringify(document);
+    const { seq, version } = this.ctx.store.upsert(index.idx, id, json);
+    index.memory.put(id, seq, version, parsed, json.length);
+    return {
+      _index: index.name,
+      _id: id,
+      _version: version,
+      result,
+      _shards: SHARDS,
+      _seq_no: seq - 1,
+      _primary_term: 1,
+      status: result === 'created' ? 201 : 200,
+    };
+  }
+
+  private update(index: OpenIndex, id: string, body: UpdateBody): BulkItemResult {
+    if (!isPlainObject(body as unknown))
+      throw new SearchEngineError(
+        'action_request_validation_exception',
+        'Validation Failed: 1: script or doc is missing;',
+        400,
+      );
+    for (const key of Object.keys(body)) {
+      if (!['doc', 'doc_as_upsert', 'upsert', 'detect_noop'].includes(key)) {
+        throw new SearchEngineError(
+          'x_content_parse_exception',
+          `[UpdateRequest] unknown field [${key}]`,
+          400,
+        );
+      }
+    }
+    const doc = index.memory.docOf(id);
+    if (doc === undefined) {
+      if (body.upsert !== undefined) return this.store(index, id, body.upsert, 'created');
+      if (body.doc_as_upsert === true && body.doc !== undefined)
+        return this.store(index, id, body.doc, 'created');
+      throw new SearchEngineError('document_missing_exception', `[${id}]: document missing`, 404, {
+        extra: { index_uuid: index.uuid },
+      });
+    }
+    if (body.doc === undefined)
+      throw new SearchEngineError(
+        'action_request_validation_exception',
+        'Validation Failed: 1: script or doc is missing;',
+        400,
+      );
+    const seq = index.memory.seqs[doc]!;
+    const current = JSON.parse(this.ctx.store.source(seq) ?? '{}') as Record<string, unknown>;
+    const merged = deepMerge(current, body.doc);
+    if (body.detect_noop !== false && JSON.stringify(merged) === JSON.stringify(current)) {
+      return {
+        _index: index.name,
+        _id: id,
+        _version: index.memory.versions[doc]!,
+        result: 'noop',
+        _shards: { total: 0, successful: 0, failed: 0 },
+        _seq_no: seq - 1,
+        _primary_term: 1,
+        status: 200,
+      };
+    }
+    return this.store(index, id, merged, 'updated');
+  }
+
+  private delete(index: OpenIndex, id: string): BulkItemResult {
+    if (index.memory.docOf(id) === undefined) {
+      const tombstone = this.ctx.store.current(index.idx, id);
+      return {
+        _index: index.name,
+        _id: id,
+        _version: (tombstone?.version ?? 0) + 1,
+        result: 'not_found',
+        _shards: SHARDS,
+        _seq_no: -1,
+        _primary_term: 1,
+        status: 404,
+      };
+    }
+    const { seq, version } = this.ctx.store.upsert(index.idx, id, null);
+    index.memory.remove(id);
+    return {
+      _index: index.name,
+      _id: id,
+      _version: version,
+      result: 'deleted',
+      _shards: SHARDS,
+      _seq_no: seq - 1,
+      _primary_term: 1,
+      status: 200,
+    };
+  }
+}
+
+/** ES's partial-update merge: objects merge recursively, everything else (arrays included) is replaced. */
+export function deepMerge(
+  target: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...target };
+  for (const [key, value] of Object.entries(patch)) {
+    const current = out[key];
+    out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+  }
+  return out;
+}
+
+/** Checks the shape of every action before anything is written (ES fails the whole request on these). */
+export function validateBulkActions(actions: readonly BulkAction[]): void {
+  const problems: string[] = [];
+  actions.forEach((action, i) => {
+    if (!isPlainObject(action)) {
+      problems.push(`${i + 1}: action must be an object`);
+      return;
+    }
+    const ops = ['index', 'create', 'update', 'delete'].filter((k) => k in action);
+    if (ops.length !== 1) {
+      problems.push(`${i + 1}: exactly one of index, create, update, delete is required`);
+      return;
+    }
+    const op = ops[0]!;
+    const target = (action as Record<string, unknown>)[op];
+    if (!isPlainObject(target) || typeof target._index !== 'string')
+      problems.push(`${i + 1}: index is missing`);
+    else if ((op === 'update' || op === 'delete') && typeof target._id !== 'string')
+      problems.push(`${i + 1}: id is missing`);
+    else if (target._id !== undefined && (typeof target._id !== 'string' || target._id === ''))
+      problems.push(`${i + 1}: id must be a non-empty string`);
+    if ((op === 'index' || op === 'create') && !isPlainObject((action as { document?: unknown }).document)) {
+      problems.push(`${i + 1}: source is missing`);
+    }
+    if (op === 'update' && !isPlainObject((action as { body?: unknown }).body))
+      problems.push(`${i + 1}: script or doc is missing`);
+  });
+  if (problems.length > 0) {
+    throw new SearchEngineError(
+      'action_request_validation_exception',
+      `Validation Failed: ${problems.join(';')};`,
+      400,
+    );
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Doc values of a keyword-like field (`keyword`, `ip`): each distinct string gets an ordinal in
+ * insertion order; `ords[doc]` is the document's ordinal, MISSING when it has none, MULTI when it
+ * has several (then `multi.get(doc)` holds them). Term, terms, prefix and wildcard queries resolve
+ * strings to ordinals once and scan `ords`; terms aggregations count by ordinal; sorting uses
+ * `rank()`, the ordinals' position in sorted term order, rebuilt only after new terms arrived.
+ */
+import { growInt32 } from './growable.js';
+
+export const MISSING = -1;
+export const MULTI = -2;
+
+export class KeywordColumn {
+  readonly kind = 'keyword';
+  readonly terms: string[] = [];
+  private readonly dict = new Map<string, number>();
+  ords = new Int32Array(0);
+  readonly multi = new Map<number, Int32Array>();
+  private ranks: Int32Array | undefined;
+
+  ordOf(term: string): number | undefined {
+    return this.dict.get(term);
+  }
+
+  add(doc: number, values: readonly (string | number)[]): void {
+    this.ords = growInt32(this.ords, doc + 1, MISSING);
+    if (values.length === 1) {
+      this.ords[doc] = this.intern(String(values[0]));
+      return;
+    }
+    const ords = [...new Set(values.map((v) => this.intern(String(v))))];
+    if (ords.length === 1) this.ords[doc] = ords[0]!;
+    else {
+      this.ords[doc] = MULTI;
+      this.multi.set(doc, Int32Array.from(ords));
+    }
+  }
+
+  private intern(term: string): number {
+    let ord = this.dict.get(term);
+    if (ord === undefined) {
+      ord = this.terms.length;
+      this.terms.push(term);
+      this.dict.set(term, ord);
+      this.ranks = undefined;
+    }
+    return ord;
+  }
+
+  /** Calls `fn` for each ordinal of `doc` (none when missing). */
+  forEachOrd(doc: number, fn: (ord: number) => void): void {
+    const ord = doc < this.ords.length ? this.ords[doc]! : MISSING;
+    if (ord >= 0) fn(ord);
+    else if (ord === MULTI) for (const o of this.multi.get(doc)!) fn(o);
+  }
+
+  has(doc: number): boolean {
+    return doc < this.ords.length && this.ords[doc] !== MISSING;
+  }
+
+  /** `rank()[ord]` is the ordinal's position in sorted (UTF-16 code unit) term order. */
+  rank(): Int32Array {
+    if (this.ranks === undefined) {
+      const order = this.terms
+        .map((_, i) => i)
+        .sort((a, b) => compareStrings(this.terms[a]!, this.terms[b]!));
+      const ranks = new Int32Array(this.terms.length);
+      order.forEach((ord, position) => {
+        ranks[ord] = position;
+      });
+      this.ranks = ranks;
+    }
+    return this.ranks;
+  }
+}
+
+/** Lucene compares terms as UTF-8 bytes; for BMP text that is code point order. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,95 @@
+/**
+ * The searchable in-memory side of one index: internal document numbers (docs), their ids, and one
+ * column per mapped leaf field (postings for text, ordinals for keywords, numbers otherwise).
+ * Rebuilt from SQLite when the engine opens and kept current on every write (and, in reader
+ * processes, on catch-up). Documents are append-only: an overwrite gives the id a new doc number
+ * and marks the old one deleted, so columns never shift.
+ */
+
+import type { ParsedDocument } from '../mapping/document-parser.js';
+import { valueKind } from '../mapping/field-type.js';
+import type { LeafField } from '../mapping/index-mapping.js';
+import { Bitset } from './bitset.js';
+import { growFloat64, growUint8 } from './growable.js';
+import { KeywordColumn } from './keyword-column.js';
+import { NumericColumn } from './numeric-column.js';
+import { TextField } from './text-field.js';
+
+export type Column = TextField | KeywordColumn | NumericColumn;
+
+export class MemoryIndex {
+  /** Doc numbers handed out so far (live and deleted). */
+  maxDoc = 0;
+  liveCount = 0;
+  deletedCount = 0;
+  /** Bytes of every `_source` written (old versions included, like a store before merges). */
+  sourceBytes = 0;
+  ids: string[] = [];
+  /** The SQLite row (`docs.seq`) holding each doc's `_source`. */
+  seqs = new Float64Array(0);
+  versions = new Float64Array(0);
+  private deleted = new Uint8Array(0);
+  private readonly docByID = new Map<string, number>();
+  readonly columns = new Map<string, Column>();
+
+  docOf(id: string): number | undefined {
+    return this.docByID.get(id);
+  }
+
+  isLive(doc: number): boolean {
+    return doc < this.maxDoc && this.deleted[doc] === 0;
+  }
+
+  /** Adds (or replaces) the document `id`; returns its new doc number. */
+  put(id: string, seq: number, version: number, parsed: ParsedDocument, sourceBytes: number): number {
+    this.remove(id);
+    this.sourceBytes += sourceBytes;
+    const doc = this.maxDoc++;
+    this.ids.push(id);
+    this.seqs = growFloat64(this.seqs, doc + 1);
+    this.seqs[doc] = seq;
+    this.versions = growFloat64(this.versions, doc + 1);
+    this.versions[doc] = version;
+    this.deleted = growUint8(this.deleted, doc + 1);
+    this.docByID.set(id, doc);
+    this.liveCount++;
+    for (const [field, values] of parsed.values) this.columnFor(field).add(doc, values);
+    return doc;
+  }
+
+  remove(id: string): boolean {
+    const doc = this.docByID.get(id);
+    if (doc === undefined) return false;
+    this.deleted[doc] = 1;
+    this.docByID.delete(id);
+    this.liveCount--;
+    this.deletedCount++;
+    return true;
+  }
+
+  private columnFor(field: LeafField): Column {
+    let column = this.columns.get(field.path);
+    if (column === undefined) {
+      const kind = valueKind(field.type);
+      column =
+        kind === 'text' ? new TextField() : kind === 'keyword' ? new KeywordColumn() : new NumericColumn();
+      this.columns.set(field.path, column);
+    }
+    return column;
+  }
+
+  /** Every live document. */
+  liveDocs(): Bitset {
+    const bits = new Bitset(this.maxDoc);
+    const deleted = this.deleted;
+    const words = bits.words;
+    for (let w = 0; w < words.length; w++) {
+      let word = 0;
+      const base = w << 5;
+      const end = Math.min(32, this.maxDoc - base);
+      for (let b = 0; b < end; b++) if (deleted[base + b] === 0) word |= 1 << b;
+      words[w] = word;
+    }
+    return bits;
+  }
+}

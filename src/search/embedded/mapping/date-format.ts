@@ -1,0 +1,205 @@
+/**
+ * Date parsing and printing for `date` fields, range queries and date aggregations, following ES's
+ * named formats. A format is a `||` list tried left to right; the default is
+ * `strict_date_optional_time||epoch_millis`. Supported: `strict_date_optional_time`,
+ * `date_optional_time`, `strict_date_time`, `date_time`, `strict_date`, `date`, `epoch_millis`,
+ * `epoch_second`, and custom patterns built from `yyyy MM dd HH mm ss SSS` with literal
+ * separators and quoted text ('T'). Strings without an offset are UTC, as in ES.
+ *
+ * `roundUp` parses the way ES does for `gt`/`lte` range bounds: fields missing from the string are
+ * filled with their maximum, so `lte: "2024-01-01"` includes that whole day.
+ */
+import { illegalArgument } from '../../search-engine-error.js';
+
+export const DEFAULT_DATE_FORMAT = 'strict_date_optional_time||epoch_millis';
+
+const ISO =
+  /^([+-]?\d{4,9})(?:-(\d{1,2})(?:-(\d{1,2})(?:[T ](\d{1,2})(?::(\d{1,2})(?::(\d{1,2})(?:[.,](\d{1,9}))?)?)?)?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+const NAMED = new Set([
+  'strict_date_optional_time',
+  'date_optional_time',
+  'strict_date_optional_time_nanos',
+  'strict_date_time',
+  'date_time',
+  'strict_date',
+  'date',
+  'epoch_millis',
+  'epoch_second',
+]);
+
+/** Throws `illegal_argument_exception` when a format (or one of its `||` parts) is not supported. */
+export function validateDateFormat(format: string): void {
+  for (const part of format.split('||')) {
+    if (NAMED.has(part)) continue;
+    if (!/^(?:yyyy|yy|MM|dd|HH|mm|ss|SSS|'[^']*'|[-/:. T,])+$/.test(part)) {
+      throw illegalArgument(`date format [${part}] is not supported by the embedded engine`);
+    }
+  }
+}
+
+/** Parses `value` with `format`; undefined when no part of the format accepts it. */
+export function parseDate(value: unknown, format = DEFAULT_DATE_FORMAT, roundUp = false): number | undefined {
+  for (const part of format.split('||')) {
+    const ms = parseWith(value, part, roundUp);
+    if (ms !== undefined) return ms;
+  }
+  return undefined;
+}
+
+function parseWith(value: unknown, format: string, roundUp: boolean): number | undefined {
+  if (format === 'epoch_millis' || format === 'epoch_second') {
+    const n =
+      typeof value === 'number'
+        ? value
+        : typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)
+          ? Number(value)
+          : NaN;
+    if (!Number.isFinite(n)) return undefined;
+    return format === 'epoch_second' ? Math.round(n * 1000) : Math.trunc(n);
+  }
+  if (typeof value !== 'string') return undefined;
+  if (NAMED.has(format)) return parseIso(value, format, roundUp);
+  return parsePattern(value, format, roundUp);
+}
+
+function parseIso(text: string, format: string, roundUp: boolean): number | undefined {
+  const m = ISO.exec(text);
+  if (!m) return undefined;
+  const strict = format.startsWith('strict_');
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  if (
+    strict &&
+    (y!.replace(/^[+-]/, '').length !== 4 || [mo, d, h, mi, s].some((p) => p !== undefined && p.length !== 2))
+  ) {
+    return undefined;
+  }
+  if (text.includes(' ')) return undefined;
+  const needsTime = format === 'strict_date_time' || format === 'date_time';
+  if (needsTime && (h === undefined || mi === undefined || s === undefined)) return undefined;
+  const dateOnly = format === 'strict_date' || format === 'date';
+  if (dateOnly && (d === undefined || h !== undefined || zone !== undefined)) return undefined;
+  if (h !== undefined && mi === undefined && strict && format !== 'strict_date_optional_time')
+    return undefined;
+  return build(
+    Number(y),
+    mo === undefined ? undefined : Number(mo),
+    d === undefined ? undefined : Number(d),
+    h === undefined ? undefined : Number(h),
+    mi === undefined ? undefined : Number(mi),
+    s === undefined ? undefined : Number(s),
+    frac === undefined ? undefined : Number(frac.slice(0, 3).padEnd(3, '0')),
+    zone,
+    roundUp,
+  );
+}
+
+function parsePattern(text: string, pattern: string, roundUp: boolean): number | undefined {
+  let regex = '';
+  const groups: string[] = [];
+  for (const tok of pattern.match(/yyyy|yy|MM|dd|HH|mm|ss|SSS|'[^']*'|./g) ?? []) {
+    if (/^(yyyy|yy|MM|dd|HH|mm|ss|SSS)$/.test(tok)) {
+      groups.push(tok);
+      regex += tok === 'yyyy' ? '(\\d{4})' : tok === 'SSS' ? '(\\d{3})' : '(\\d{2})';
+    } else {
+      regex += (tok.startsWith("'") ? tok.slice(1, -1) : tok).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    }
+  }
+  const m = new RegExp(`^${regex}$`).exec(text);
+  if (!m) return undefined;
+  const part = (name: string): number | undefined => {
+    const at = groups.indexOf(name);
+    return at < 0 ? undefined : Number(m[at + 1]);
+  };
+  const yy = part('yy');
+  return build(
+    part('yyyy') ?? (yy === undefined ? 1970 : 2000 + yy),
+    part('MM'),
+    part('dd'),
+    part('HH'),
+    part('mm'),
+    part('ss'),
+    part('SSS'),
+    undefined,
+    roundUp,
+  );
+}
+
+function build(
+  year: number,
+  month: number | undefined,
+  day: number | undefined,
+  hour: number | undefined,
+  minute: number | undefined,
+  second: number | undefined,
+  millis: number | undefined,
+  zone: string | undefined,
+  roundUp: boolean,
+): number | undefined {
+  const mo = month ?? (roundUp ? 12 : 1);
+  if (mo < 1 || mo > 12) return undefined;
+  const lastDay = new Date(Date.UTC(year, mo, 0)).getUTCDate();
+  const d = day ?? (roundUp ? lastDay : 1);
+  if (d < 1 || d > lastDay) return undefined;
+  const h = hour ?? (roundUp ? 23 : 0);
+  const mi = minute ?? (roundUp ? 59 : 0);
+  const s = second ?? (roundUp ? 59 : 0);
+  const ms = millis ?? (roundUp ? 999 : 0);
+  if (h > 23 || mi > 59 || s > 59) return undefined;
+  const utc = new Date(0);
+  utc.setUTCFullYear(year, mo - 1, d);
+  utc.setUTCHours(h, mi, s, ms);
+  return utc.getTime() - zoneOffsetMs(zone ?? 'Z');
+}
+
+/** `Z`, `+01:00`, `+0100`, `-05`: the offset in ms. */
+export function zoneOffsetMs(zone: string): number {
+  if (zone === 'Z' || zone === 'UTC' || zone === 'GMT' || zone === 'Etc/UTC') return 0;
+  const m = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
+  if (!m)
+    throw illegalArgument(
+      `time_zone [${zone}] is not supported by the embedded engine (use UTC or a fixed offset such as +01:00)`,
+    );
+  const sign = m[1] === '-' ? -1 : 1;
+  return sign * (Number(m[2]) * 3_600_000 + Number(m[3] ?? 0) * 60_000);
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/** Prints epoch ms with the first part of `format`, as ES renders `key_as_string` and `value_as_string`. */
+export function formatDate(ms: number, format = DEFAULT_DATE_FORMAT, offsetMs = 0): string {
+  const first = format.split('||')[0] ?? 'strict_date_optional_time';
+  if (first === 'epoch_millis') return String(ms);
+  if (first === 'epoch_second') return String(Math.floor(ms / 1000));
+  const t = new Date(ms + offsetMs);
+  const Y = t.getUTCFullYear();
+  const fields: Record<string, string> = {
+    yyyy: pad(Y, 4),
+    yy: pad(Y % 100),
+    MM: pad(t.getUTCMonth() + 1),
+    dd: pad(t.getUTCDate()),
+    HH: pad(t.getUTCHours()),
+    mm: pad(t.getUTCMinutes()),
+    ss: pad(t.getUTCSeconds()),
+    SSS: pad(t.getUTCMilliseconds(), 3),
+  };
+  if (NAMED.has(first)) {
+    if (first === 'strict_date' || first === 'date') return `${fields.yyyy}-${fields.MM}-${fields.dd}`;
+    const zone = offsetMs === 0 ? 'Z' : formatOffset(offsetMs);
+    return `${fields.yyyy}-${fields.MM}-${fields.dd}T${fields.HH}:${fields.mm}:${fields.ss}.${fields.SSS}${zone}`;
+  }
+  return (first.match(/yyyy|yy|MM|dd|HH|mm|ss|SSS|'[^']*'|./g) ?? [])
+    .map((tok) => fields[tok] ?? (tok.startsWith("'") ? tok.slice(1, -1) : tok))
+    .join('');
+}
+
+function formatOffset(offsetMs: number): string {
+  const sign = offsetMs < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMs) / 60_000;
+  return `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** ES's dynamic `date_detection`: does this string look like a `strict_date_optional_time` date? */
+export function looksLikeDate(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}/.test(text) && parseIso(text, 'strict_date_optional_time', false) !== undefined;
+}

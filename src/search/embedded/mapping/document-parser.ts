@@ -1,0 +1,186 @@
+/**
+ * Turns a document's `_source` into the values indexed per leaf field, growing the mapping
+ * dynamically the way ES does: strings become `text` with a `.keyword` sub-field (ignore_above
+ * 256) unless `date_detection` recognizes an ISO date, integers `long`, other numbers `float`,
+ * booleans `boolean`, objects `object`. Keys containing dots are object paths (`{"a.b": 1}` is
+ * `{"a": {"b": 1}}`), arrays are multi-valued fields, `null` means "no value".
+ *
+ * Called by the writer for every index/create/update, inside the bulk transaction; a document that
+ * conflicts with the mapping throws `mapper_parsing_exception` and leaves the mapping untouched
+ * (fields it had added are rolled back), so one bad item never changes the index for the others.
+ */
+import { SearchEngineError } from '../../search-engine-error.js';
+import { looksLikeDate } from './date-format.js';
+import { coerce, valueKind } from './field-type.js';
+import {
+  type IndexMapping,
+  isPlainObject,
+  joinPath,
+  type LeafField,
+  mapperError,
+  type ObjectField,
+} from './index-mapping.js';
+
+export type IndexedValue = string | number;
+
+export interface ParsedDocument {
+  /** Values per leaf (multi-fields included), in source order. */
+  readonly values: Map<LeafField, IndexedValue[]>;
+  /** True when dynamic mapping added fields (the mapping must be persisted). */
+  readonly mappingChanged: boolean;
+}
+
+interface Addition {
+  readonly parent: ObjectField;
+  readonly name: string;
+}
+
+export function parseDocument(
+  mapping: IndexMapping,
+  source: Record<string, unknown>,
+  id: string,
+): ParsedDocument {
+  const parser = new DocumentParser(mapping, id);
+  try {
+    parser.parseObject(mapping.root, source, mapping.dynamic);
+  } catch (e) {
+    parser.rollback();
+    throw e;
+  }
+  return { values: parser.values, mappingChanged: parser.additions.length > 0 };
+}
+
+class DocumentParser {
+  readonly values = new Map<LeafField, IndexedValue[]>();
+  readonly additions: Addition[] = [];
+
+  constructor(
+    private readonly mapping: IndexMapping,
+    private readonly id: string,
+  ) {}
+
+  parseObject(obj: ObjectField, source: Record<string, unknown>, inherited: string): void {
+    if (!obj.enabled) return;
+    const dynamic = obj.dynamic ?? inherited;
+    for (const [key, value] of Object.entries(source)) {
+      if (key.trim() === '' || key.split('.').some((p) => p === '')) {
+        throw mapperError(`field name cannot be an empty string or contain empty path segments: [${key}]`);
+      }
+      const parts = key.split('.');
+      let parent = obj;
+      let parentDynamic = dynamic;
+      let skipped = false;
+      for (const part of parts.slice(0, -1)) {
+        const child = this.objectFor(parent, part, parentDynamic);
+        if (child === undefined) {
+          skipped = true;
+          break;
+        }
+        parentDynamic = child.dynamic ?? parentDynamic;
+        parent = child;
+      }
+      if (!skipped) this.parseValue(parent, parts[parts.length - 1]!, value, parentDynamic);
+    }
+  }
+
+  /** The object field `name` under `parent`, created when dynamic; undefined when dynamic is false. */
+  private objectFor(parent: ObjectField, name: string, dynamic: string): ObjectField | undefined {
+    const node = parent.properties.get(name);
+    if (node?.kind === 'object') return node;
+    const path = joinPath(parent.path, name);
+    if (node)
+      throw mapperError(
+        `Could not dynamically add mapping for field [${path}]. Existing mapping for [${node.path}] must be of type object but found [${node.type}].`,
+      );
+    if (!this.allowNew(parent, name, dynamic)) return undefined;
+    this.additions.push({ parent, name });
+    return this.mapping.putObject(parent, name, undefined, true);
+  }
+
+  private allowNew(parent: ObjectField, name: string, dynamic: string): boolean {
+    if (dynamic === 'strict') {
+      throw new SearchEngineError(
+        'strict_dynamic_mapping_exception',
+        `mapping set to strict, dynamic introduction of [${name}] within [${parent.path || '_doc'}] is not allowed`,
+        400,
+      );
+    }
+    return dynamic === 'true';
+  }
+
+  private parseValue(parent: ObjectField, name: string, value: unknown, dynamic: string): void {
+    if (value === null || value === undefined) return;
+    if (Array.isArray(value)) {
+      for (const item of value) this.parseValue(parent, name, item, dynamic);
+      return;
+    }
+    if (isPlainObject(value)) {
+      const node = parent.properties.get(name);
+      if (node?.kind === 'leaf') throw this.fieldError(node, value, "Can't get text on a START_OBJECT");
+      const obj = this.objectFor(parent, name, dynamic);
+      if (obj) this.parseObject(obj, value, dynamic);
+      return;
+    }
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw mapperError(
+        `failed to parse field [${joinPath(parent.path, name)}]: unsupported value ${typeof value}`,
+      );
+    }
+    let node = parent.properties.get(name);
+    if (node?.kind === 'object') {
+      throw mapperError(
+        `object mapping for [${node.path}] tried to parse field [${name}] as object, but found a concrete value`,
+      );
+    }
+    if (node === undefined) {
+      if (!this.allowNew(parent, name, dynamic)) return;
+      node = this.mapping.dynamicLeaf(joinPath(parent.path, name), this.inferType(value));
+      this.additions.push({ parent, name });
+      this.mapping.putLeaf(parent, name, node);
+    }
+    this.index(node, value);
+  }
+
+  private inferType(value: string | number | boolean): 'text' | 'long' | 'float' | 'boolean' | 'date' {
+    if (typeof value === 'boolean') return 'boolean';
+    if (typeof value === 'number') return Number.isInteger(value) ? 'long' : 'float';
+    return this.mapping.dateDetection && looksLikeDate(value) ? 'date' : 'text';
+  }
+
+  private index(field: LeafField, value: string | number | boolean): void {
+    const result = coerce(field, value);
+    if (!result.ok) throw this.fieldError(field, value, result.reason);
+    const indexed = result.value;
+    if (!(valueKind(field.type) === 'keyword' && String(indexed).length > field.ignoreAbove)) {
+      let list = this.values.get(field);
+      if (list === undefined) this.values.set(field, (list = []));
+      list.push(indexed);
+    }
+    for (const sub of field.subFields) this.index(sub, value);
+  }
+
+  private fieldError(field: LeafField, value: unknown, cause: string): SearchEngineError {
+    const preview = isPlainObject(value)
+      ? `{${Object.entries(value)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(', ')}}`
+      : String(value);
+    return new SearchEngineError(
+      'mapper_parsing_exception',
+      `failed to parse field [${field.path}] of type [${field.type}] in document with id '${this.id}'. Preview of field's value: '${preview}'`,
+      400,
+      { extra: { caused_by: { type: 'illegal_argument_exception', reason: cause } } },
+    );
+  }
+
+  rollback(): void {
+    for (const { parent, name } of this.additions.reverse()) {
+      const node = parent.properties.get(name);
+      parent.properties.delete(name);
+      if (node?.kind === 'leaf') {
+        this.mapping.fields.delete(node.path);
+        for (const sub of node.subFields) this.mapping.fields.delete(sub.path);
+      } else if (node) this.mapping.objects.delete(node.path);
+    }
+  }
+}

@@ -1,0 +1,297 @@
+/**
+ * Executes `_search` and `_count` bodies over the indices a pattern resolved to: validates the
+ * body (unknown keys are ES's parsing_exception), runs the query per index, counts hits (honouring
+ * `track_total_hits`), picks the `from`/`size` page in sort order (with `search_after`), loads and
+ * filters `_source`, and computes aggregations over all matches. Failures that ES raises while
+ * executing on shards come back wrapped in `search_phase_execution_exception`, as ES reports them.
+ */
+import type { Clock } from '../../../core/clock.js';
+import {
+  illegalArgument,
+  parsingError,
+  SearchEngineError,
+  searchPhaseError,
+} from '../../search-engine-error.js';
+import type {
+  CountRequest,
+  CountResponse,
+  SearchHit,
+  SearchRequest,
+  SearchResponse,
+} from '../../search-request.js';
+import { type DocSet, runAggregations } from '../aggs/aggregation.js';
+import { parseAggregations } from '../aggs/aggregation-parser.js';
+import { isPlainObject } from '../mapping/index-mapping.js';
+import { type Matches, scoreOf } from '../query/matches.js';
+import { execute } from '../query/query-executor.js';
+import type { QueryNode } from '../query/query-node.js';
+import { parseQuery } from '../query/query-parser.js';
+import type { SearchTarget } from './search-target.js';
+import {
+  compareSortValues,
+  parseSort,
+  type SortAccessor,
+  type SortClause,
+  type SortValue,
+  sortAccessor,
+} from './sort.js';
+import { filterSource, parseSourceFilter } from './source-filter.js';
+import { TopK } from './top-k.js';
+
+const BODY_KEYS = new Set([
+  'query',
+  'aggs',
+  'aggregations',
+  'sort',
+  'from',
+  'size',
+  'search_after',
+  '_source',
+  'track_total_hits',
+  'track_scores',
+  'timeout',
+]);
+
+const DEFAULT_TRACK_TOTAL_HITS = 10_000;
+/** Doc numbers of one index never reach this, so `_doc` sort values stay unique across indices. */
+const DOC_BASE_STRIDE = 2 ** 32;
+
+interface Candidate {
+  readonly t: number;
+  readonly doc: number;
+}
+
+export function executeSearch(
+  targets: readonly SearchTarget[],
+  body: SearchRequest | undefined,
+  clock: Clock,
+): SearchResponse {
+  const started = performance.now();
+  const request = body ?? {};
+  if (!isPlainObject(request as unknown)) throw parsingError('request body must be an object');
+  for (const [key, value] of Object.entries(request)) {
+    if (!BODY_KEYS.has(key)) throw parsingError(`Unknown key for a ${tokenName(value)} in [${key}].`);
+  }
+  const query: QueryNode =
+    request.query === undefined ? { kind: 'match_all', boost: 1 } : parseQuery(request.query);
+  const aggs = parseAggregations(request.aggs ?? request.aggregations, clock);
+  const sort = parseSort(request.sort);
+  const source = parseSourceFilter(request._source);
+  const from = integerParam(request.from, 'from', 0);
+  const size = integerParam(request.size, 'size', 10);
+  const track = trackTotalHits(request.track_total_hits);
+  const searchAfter = request.search_after;
+  if (searchAfter !== undefined) {
+    if (!Array.isArray(searchAfter)) throw parsingError('[search_after] must be an array');
+    if (
+      request.sort === undefined &&
+      sort.length === 1 &&
+      sort[0]!.kind === 'score' &&
+      searchAfter.length !== 1
+    ) {
+      throw illegalArgument(`search_after has ${searchAfter.length} value(s) but sort has 1.`);
+    }
+    if (searchAfter.length !== sort.length)
+      throw illegalArgument(`search_after has ${searchAfter.length} value(s) but sort has ${sort.length}.`);
+    if (from > 0) throw illegalArgument('[from] parameter must be set to 0 when [search_after] is used');
+  }
+  const sortsByScore = sort.some((c) => c.kind === 'score');
+  const trackScores = request.track_scores === true || sortsByScore;
+
+  return shardPhase(() => {
+    for (const target of targets) {
+      if (from + size > target.maxResultWindow) {
+        throw illegalArgument(
+          `Result window is too large, from + size must be less than or equal to: [${target.maxResultWindow}] but was [${from + size}]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.`,
+        );
+      }
+    }
+    const matches = targets.map((target) =>
+      execute(query, {
+        index: target.memory,
+        mapping: target.mapping,
+        clock,
+        scoring: trackScores && size > 0,
+        live: target.memory.liveDocs(),
+      }),
+    );
+    let total = 0;
+    for (const m of matches) total += m.bits.count();
+
+    const accessors = targets.map((target, t) =>
+      sort.map((clause) =>
+        sortAccessor(clause, target, (doc) => scoreOf(matches[t]!, doc), t * DOC_BASE_STRIDE),
+      ),
+    );
+    const hits: SearchHit[] = [];
+    let maxScore: number | null = null;
+    if (size > 0) {
+      const picked = pickTop(matches, accessors, sort, from + size, searchAfter);
+      for (const c of picked.slice(from)) {
+        const target = targets[c.t]!;
+        const score = trackScores ? scoreOf(matches[c.t]!, c.doc) : null;
+        const hit: Record<string, unknown> = {
+          _index: target.name,
+          _id: target.memory.ids[c.doc]!,
+          _score: score,
+        };
+        if (source.enabled) hit._source = filterSource(target.source(c.doc), source);
+        if (request.sort !== undefined || searchAfter !== undefined)
+          hit.sort = accessors[c.t]!.map((read) => read(c.doc));
+        hits.push(hit as unknown as SearchHit);
+      }
+      if (trackScores && total > 0) maxScore = maxOverMatches(matches);
+    }
+    const response: Record<string, unknown> = {
+      took: 0,
+      timed_out: false,
+      _shards: { total: targets.length, successful: targets.length, skipped: 0, failed: 0 },
+      hits: {
+        ...(track === false
+          ? {}
+          : { total: total > track ? { value: track, relation: 'gte' } : { value: total, relation: 'eq' } }),
+        max_score: maxScore,
+        hits,
+      },
+    };
+    if (aggs.length > 0) {
+      const sets: DocSet[] = targets.map((target, t) => ({
+        target,
+        docs: matches[t]!.bits.toArray(),
+        score: (doc) => scoreOf(matches[t]!, doc),
+      }));
+      response.aggregations = runAggregations(aggs, sets);
+    }
+    response.took = Math.round(performance.now() - started);
+    return response as unknown as SearchResponse;
+  });
+}
+
+export function executeCount(
+  targets: readonly SearchTarget[],
+  body: CountRequest | undefined,
+  clock: Clock,
+): CountResponse {
+  const request = body ?? {};
+  for (const [key, value] of Object.entries(request)) {
+    if (key !== 'query')
+      throw parsingError(`request does not support [${key}]${tokenName(value) === 'START_OBJECT' ? '' : ''}`);
+  }
+  const query: QueryNode =
+    request.query === undefined ? { kind: 'match_all', boost: 1 } : parseQuery(request.query);
+  return shardPhase(() => {
+    let count = 0;
+    for (const target of targets) {
+      count += execute(query, {
+        index: target.memory,
+        mapping: target.mapping,
+        clock,
+        scoring: false,
+        live: target.memory.liveDocs(),
+      }).bits.count();
+    }
+    return { count, _shards: { total: targets.length, successful: targets.length, skipped: 0, failed: 0 } };
+  });
+}
+
+/** Runs the per-index part; engine errors raised there are reported the way ES reports shard failures. */
+function shardPhase<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof SearchEngineError && e.type !== 'search_phase_execution_exception')
+      throw searchPhaseError(e);
+    throw e;
+  }
+}
+
+function pickTop(
+  matches: readonly Matches[],
+  accessors: readonly SortAccessor[][],
+  sort: readonly SortClause[],
+  k: number,
+  searchAfter: readonly unknown[] | undefined,
+): Candidate[] {
+  const compare = (a: Candidate, b: Candidate): number => {
+    const ra = accessors[a.t]!;
+    const rb = accessors[b.t]!;
+    for (let i = 0; i < sort.length; i++) {
+      const cmp = compareSortValues(ra[i]!(a.doc), rb[i]!(b.doc), sort[i]!);
+      if (cmp !== 0) return cmp;
+    }
+    return a.t - b.t || a.doc - b.doc;
+  };
+  const after = searchAfter?.map((v) => (v === null || v === undefined ? null : (v as SortValue)));
+  const isAfter = (t: number, doc: number): boolean => {
+    if (after === undefined) return true;
+    const read = accessors[t]!;
+    for (let i = 0; i < sort.length; i++) {
+      const cmp = compareSortValues(read[i]!(doc), coerceAfter(after[i]!, read[i]!(doc)), sort[i]!);
+      if (cmp !== 0) return cmp > 0;
+    }
+    return false;
+  };
+  const top = new TopK<Candidate>(k, compare);
+  matches.forEach((m, t) => {
+    for (const doc of m.bits.toArray()) {
+      if (!isAfter(t, doc)) continue;
+      const candidate = { t, doc };
+      if (top.accepts((worst) => compare(candidate, worst) < 0)) top.push(candidate);
+    }
+  });
+  return top.sorted();
+}
+
+/** search_after values arrive as JSON: numbers stay numbers, strings compare as strings. */
+function coerceAfter(value: SortValue, sample: SortValue): SortValue {
+  if (value === null) return null;
+  if (
+    typeof sample === 'number' &&
+    typeof value === 'string' &&
+    value.trim() !== '' &&
+    Number.isFinite(Number(value))
+  )
+    return Number(value);
+  return value;
+}
+
+function maxOverMatches(matches: readonly Matches[]): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (const m of matches) {
+    if (m.scores === null) {
+      if (m.bits.count() > 0) max = Math.max(max, m.constant);
+      continue;
+    }
+    for (const doc of m.bits.toArray()) if (m.scores[doc]! > max) max = m.scores[doc]!;
+  }
+  return Number.isFinite(max) ? max : 0;
+}
+
+function integerParam(value: unknown, name: string, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw parsingError(`[${name}] must be an integer`);
+  if (n < 0) throw illegalArgument(`[${name}] parameter cannot be negative, found [${n}]`);
+  return n;
+}
+
+function trackTotalHits(value: unknown): number | false {
+  if (value === undefined) return DEFAULT_TRACK_TOTAL_HITS;
+  if (value === true) return Number.POSITIVE_INFINITY;
+  if (value === false) return false;
+  if (typeof value === 'number' && Number.isInteger(value)) {
+    if (value < -1)
+      throw illegalArgument(`[track_total_hits] parameter must be positive or equals to -1, got ${value}`);
+    return value === -1 ? Number.POSITIVE_INFINITY : value;
+  }
+  throw parsingError('[track_total_hits] must be a boolean or an integer');
+}
+
+function tokenName(value: unknown): string {
+  if (Array.isArray(value)) return 'START_ARRAY';
+  if (isPlainObject(value)) return 'START_OBJECT';
+  if (typeof value === 'number') return 'VALUE_NUMBER';
+  if (typeof value === 'boolean') return 'VALUE_BOOLEAN';
+  if (value === null) return 'VALUE_NULL';
+  return 'VALUE_STRING';
+}

@@ -1,0 +1,178 @@
+/**
+ * The durable side of the embedded engine: one SQLite database (`<dataDir>/search.db`, WAL mode)
+ * that holds every index's settings, mapping and documents. The in-memory columns are derived
+ * from it and can always be rebuilt.
+ *
+ * Layout (schema version 1):
+ *   meta(key PRIMARY KEY, value)          'schema_version' = '1'
+ *   indices(idx INTEGER PRIMARY KEY AUTOINCREMENT, name UNIQUE, uuid, mappings JSON, settings JSON,
+ *           created_ms, mapping_version)  one row per index; `idx` is never reused, so a reader
+ *                                         notices an index that was deleted and created again
+ *   docs(seq INTEGER PRIMARY KEY AUTOINCREMENT, idx, id, version, source JSON | NULL)
+ *           UNIQUE (idx, id)              the current state of each document id
+ *
+ * `docs.seq` doubles as the change sequence: every write (index, update, delete) replaces the
+ * document's row with a new one, so its seq grows. A delete leaves a tombstone (source NULL) that
+ * keeps the version, so a later re-index continues at version + 1 as ES does. Readers in other
+ * processes notice commits through `PRAGMA data_version` and catch up by reading `seq > lastSeq`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export interface IndexRow {
+  readonly idx: number;
+  readonly name: string;
+  readonly uuid: string;
+  readonly mappings: string;
+  readonly settings: string;
+  readonly created_ms: number;
+  readonly mapping_version: number;
+}
+
+export interface DocRow {
+  readonly seq: number;
+  readonly idx: number;
+  readonly id: string;
+  readonly version: number;
+  readonly source: string | null;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS indices (
+  idx INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  uuid TEXT NOT NULL,
+  mappings TEXT NOT NULL,
+  settings TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  mapping_version INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS docs (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  idx INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  source TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS docs_by_id ON docs (idx, id);
+INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1');
+`;
+
+/** The statement that writes one document row; the benchmark's baseline uses the very same SQL. */
+export const UPSERT_DOC_SQL = `INSERT OR REPLACE INTO docs (idx, id, version, source)
+  VALUES (@idx, @id, COALESCE((SELECT version FROM docs WHERE idx = @idx AND id = @id), 0) + 1, @source)
+  RETURNING seq, version`;
+
+export function openDatabase(dataDir: string, readonly = false): Database.Database {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, 'search.db'), { readonly: false });
+  db.pragma('busy_timeout = 10000');
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  if (!readonly) db.exec(SCHEMA);
+  return db;
+}
+
+export class SqliteStore {
+  readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(dataDir: string) {
+    this.db = openDatabase(dataDir);
+    const db = this.db;
+    this.stmts = {
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
+      indices: db.prepare<[], IndexRow>('SELECT * FROM indices ORDER BY name'),
+      insertIndex: db.prepare(
+        'INSERT INTO indices (name, uuid, mappings, settings, created_ms, mapping_version) VALUES (?, ?, ?, ?, ?, 1) RETURNING idx',
+      ),
+      updateMapping: db.prepare(
+        'UPDATE indices SET mappings = ?, mapping_version = mapping_version + 1 WHERE idx = ?',
+      ),
+      deleteIndex: db.prepare('DELETE FROM indices WHERE idx = ?'),
+      deleteIndexDocs: db.prepare('DELETE FROM docs WHERE idx = ?'),
+      docsSince: db.prepare<[number], DocRow>(
+        'SELECT seq, idx, id, version, source FROM docs WHERE seq > ? ORDER BY seq',
+      ),
+      liveDocs: db.prepare<[], DocRow>(
+        'SELECT seq, idx, id, version, source FROM docs WHERE source IS NOT NULL ORDER BY seq',
+      ),
+      maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM docs').pluck(),
+      upsert: db.prepare<[{ idx: number; id: string; source: string | null }], { seq: number; version: number }>(UPSERT_DOC_SQL),
+      current: db.prepare<[number, string], DocRow>(
+        'SELECT seq, idx, id, version, source FROM docs WHERE idx = ? AND id = ?',
+      ),
+      sourceBySeq: db.prepare<[number], string | null>('SELECT source FROM docs WHERE seq = ?').pluck(),
+      indexBytes: db
+        .prepare<[number], number>('SELECT COALESCE(SUM(LENGTH(source)), 0) FROM docs WHERE idx = ?')
+        .pluck(),
+    };
+  }
+
+  /** Changes when another connection (process) committed since the last call. */
+  dataVersion(): number {
+    return this.stmts.dataVersion.get() as number;
+  }
+
+  listIndices(): IndexRow[] {
+    return this.stmts.indices.all();
+  }
+
+  insertIndex(name: string, uuid: string, mappings: string, settings: string, createdMs: number): number {
+    return (this.stmts.insertIndex.get(name, uuid, mappings, settings, createdMs) as { idx: number }).idx;
+  }
+
+  updateMapping(idx: number, mappings: string): void {
+    this.stmts.updateMapping.run(mappings, idx);
+  }
+
+  deleteIndex(idx: number): void {
+    this.stmts.deleteIndexDocs.run(idx);
+    this.stmts.deleteIndex.run(idx);
+  }
+
+  /** Writes a document (or a tombstone when `source` is null); returns its new seq and version. */
+  upsert(idx: number, id: string, source: string | null): { seq: number; version: number } {
+    return this.stmts.upsert.get({ idx, id, source })!;
+  }
+
+  current(idx: number, id: string): DocRow | undefined {
+    return this.stmts.current.get(idx, id);
+  }
+
+  source(seq: number): string | null | undefined {
+    return this.stmts.sourceBySeq.get(seq);
+  }
+
+  docsSince(seq: number): IterableIterator<DocRow> {
+    return this.stmts.docsSince.iterate(seq);
+  }
+
+  liveDocs(): IterableIterator<DocRow> {
+    return this.stmts.liveDocs.iterate();
+  }
+
+  maxSeq(): number {
+    return this.stmts.maxSeq.get() as number;
+  }
+
+  sourceBytes(idx: number): number {
+    return this.stmts.indexBytes.get(idx) ?? 0;
+  }
+
+  /** Runs `fn` in a write transaction taken with BEGIN IMMEDIATE (one writer at a time across processes). */
+  writeTransaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  /** Runs `fn` on one consistent snapshot (a deferred transaction; a savepoint when already in one). */
+  readTransaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).deferred();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
