@@ -77,7 +77,7 @@ describe('LineSplitter', () => {
     ]);
   });
 
-  it('continues numbering from firstLineNumber and can discard an unfinished line', () => {
+  it('continues numbering from firstLineNumber, and a discarded unfinished line keeps its number', () => {
     const { splitter: s, seen } = splitter(1000, 41);
     s.push(Buffer.from('one\npart'));
     assert.equal(s.pendingBytes, 4);
@@ -86,7 +86,7 @@ describe('LineSplitter', () => {
     s.push(Buffer.from('two\n'));
     assert.deepEqual(seen.lines, [
       [41, 'one'],
-      [42, 'two'],
+      [43, 'two'],
     ]);
   });
 });

@@ -87,13 +87,15 @@ export class LineSplitter {
   }
 
   /**
-   * Forgets the unfinished line (the file under it was truncated or the connection dropped) and
-   * returns what it held as text, or undefined when nothing was pending.
+   * Gives up on the unfinished line (the file under it was truncated or the connection dropped):
+   * returns what it held as text, or undefined when nothing was pending. A discarded line still
+   * uses up its line number, so no later line takes its position.
    */
   discardPending(): string | undefined {
     let text: string | undefined;
     if (this.overlongBytes >= 0) text = this.overlongPreview;
     else if (this.partBytes > 0) text = Buffer.concat(this.parts, this.partBytes).toString('utf8');
+    if (text !== undefined) this.lineNumber++;
     this.parts = [];
     this.partBytes = 0;
     this.overlongBytes = -1;

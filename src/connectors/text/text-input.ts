@@ -55,7 +55,7 @@ export class TextInput<F extends TextFormat> {
    */
   abandon(reason: string): void {
     const partial = this.splitter.discardPending();
-    if (partial !== undefined) this.records.reject(this.splitter.lineNumber + 1, reason, partial);
+    if (partial !== undefined) this.records.reject(this.splitter.lineNumber, reason, partial);
     this.decoder.end();
   }
 }
