@@ -24,7 +24,11 @@ const END = { kind: 'end' } as const;
  * returns a full batch and backpressure alone sets the pace.
  */
 export function dataGenSource(options: DataGenSourceOptions = {}): Source<WebAccessEvent> {
-  const config = parseConnectorConfig('datagen', dataGenSourceSchema, options);
+  return dataGenSourceFromConfig(parseConnectorConfig('datagen', dataGenSourceSchema, options));
+}
+
+/** Builds the source from a validated config (the registry's entry point). */
+export function dataGenSourceFromConfig(config: DataGenSourceConfig): Source<WebAccessEvent> {
   return {
     name: 'datagen',
     boundedness: config.count === undefined ? 'unbounded' : 'bounded',
