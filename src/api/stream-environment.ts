@@ -14,6 +14,7 @@ import type { StateBackend } from '../state/state-backend.js';
 import { systemClock } from '../time/system-clock.js';
 import { DataStream } from './data-stream.js';
 import { ElementsSource } from './elements-source.js';
+import { currentEnvironmentHooks } from './environment-hooks.js';
 import { PlanBuilder } from './plan-builder.js';
 
 export interface EnvironmentOptions {
@@ -54,7 +55,9 @@ export class StreamEnvironment {
   private readonly execution: ExecutionOptions;
   private readonly executor: JobExecutor;
 
-  private constructor(options: EnvironmentOptions) {
+  private constructor(explicit: EnvironmentOptions) {
+    const hooks = currentEnvironmentHooks();
+    const options: EnvironmentOptions = { ...hooks?.defaults, ...explicit };
     const maxParallelism = positiveInteger(
       'maxParallelism',
       options.maxParallelism ?? DEFAULT_MAX_PARALLELISM,
@@ -115,7 +118,9 @@ export class StreamEnvironment {
 
   /** Starts the job and returns a handle at once. */
   executeAsync(jobName = 'sluice job'): JobClient {
-    return this.executor.execute(this.plan.graph(jobName), this.execution);
+    const client = this.executor.execute(this.plan.graph(jobName), this.execution);
+    currentEnvironmentHooks()?.onJobStarted?.(client);
+    return client;
   }
 
   /** Runs the job until its sources end (or it is stopped), and returns its result; rejects if it fails. */

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The `sluice` command: runs the compiled CLI (built into dist/ by `npm install` / `npm run build`).
+import { existsSync } from 'node:fs';
+
+const entry = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write(
+    'sluice is not built yet: run `npm install` (or `npm run build`) in the sluice folder first\n',
+  );
+  process.exit(2);
+}
+const { main } = await import(entry.href);
+process.exitCode = await main(process.argv);

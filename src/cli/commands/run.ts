@@ -1,0 +1,108 @@
+import { basename, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { installEnvironmentHooks } from '../../api/environment-hooks.js';
+import { StreamEnvironment } from '../../api/stream-environment.js';
+import { fileSink } from '../../connectors/file/sink.js';
+import type { DeadLetter } from '../../core/dead-letter.js';
+import { ConfigError } from '../../core/errors.js';
+import type { Sink } from '../../core/sink.js';
+import type { JobClient } from '../../runtime/job-client.js';
+import { systemClock } from '../../time/system-clock.js';
+import { positiveInteger } from '../cli-error.js';
+import { loadPipeline } from '../load-pipeline.js';
+import { ProgressLine, renderSummary } from '../progress-line.js';
+import { stopOnSignal } from '../stop-on-signal.js';
+
+export interface RunOptions {
+  readonly deadLetters?: string;
+  readonly parallelism?: number;
+  readonly progress: boolean;
+}
+
+/**
+ * `sluice run <pipeline>`: runs a pipeline file. The file may run its job itself (`await
+ * env.execute()`, as a script) or `export default` a function that receives a StreamEnvironment
+ * and builds the job, which the CLI then executes. Either way the CLI shows progress, applies the
+ * flags as environment defaults, and stops jobs cleanly on Ctrl-C.
+ */
+export async function runPipeline(
+  pipeline: string,
+  options: RunOptions,
+  args: readonly string[] = [],
+): Promise<JobClient[]> {
+  const jobs: JobClient[] = [];
+  const progress = new ProgressLine(process.stderr, systemClock);
+  const log = (line: string) => {
+    progress.clear();
+    process.stderr.write(`${line}\n`);
+  };
+  const deadLetterSink =
+    options.deadLetters === undefined ? undefined : (fileSink(options.deadLetters) as Sink<DeadLetter>);
+  const uninstall = installEnvironmentHooks({
+    defaults: {
+      log,
+      ...(deadLetterSink === undefined ? {} : { deadLetterSink }),
+      ...(options.parallelism === undefined ? {} : { parallelism: options.parallelism }),
+    },
+    onJobStarted: (job) => {
+      jobs.push(job);
+      if (options.progress) progress.track(job);
+    },
+  });
+  const removeSignalHandlers = stopOnSignal(() => jobs, log);
+  // The pipeline sees its own arguments as if it had been run directly: process.argv.slice(2).
+  process.argv = [process.argv[0] as string, resolve(pipeline), ...args];
+  try {
+    const module = await loadPipeline(pipeline);
+    const build = module.default;
+    if (jobs.length === 0 && typeof build === 'function') {
+      const env = StreamEnvironment.create();
+      await (build as (env: StreamEnvironment) => unknown)(env);
+      if (jobs.length === 0) await env.execute(basename(pipeline).replace(/\.(c|m)?(t|j)s$/, ''));
+    }
+    if (jobs.length === 0) {
+      throw new ConfigError(
+        `${pipeline} started no job: call env.execute() in it, or export default a function (env) => { ... } that builds the job`,
+      );
+    }
+    for (const job of jobs) log(renderSummary(await job.result));
+    return jobs;
+  } finally {
+    progress.clear();
+    removeSignalHandlers();
+    uninstall();
+  }
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('run a pipeline file written against the sluice API (TypeScript works without a build step)')
+    .argument(
+      '<pipeline>',
+      'a .ts or .js file that builds a job and calls env.execute(), or exports default (env) => { ... }',
+    )
+    .argument('[args...]', 'arguments for the pipeline (process.argv.slice(2) inside it)')
+    .option(
+      '--dead-letters <file>',
+      'append dead letters (bad input) to this NDJSON file; default: log the first ones and count all',
+    )
+    .option(
+      '--parallelism <n>',
+      'instances per keyed operator (keys are spread by key group)',
+      positiveInteger('--parallelism'),
+    )
+    .option('--no-progress', 'do not draw the live progress line on the terminal')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ sluice run examples/status-per-minute.ts ../shared/data/apache_logs
+  $ sluice run --dead-letters dead.ndjson --parallelism 4 job.js
+
+Ctrl-C stops the job cleanly (records already read are processed, sinks flush); press it twice to exit at once.`,
+    )
+    .action(async (pipeline: string, args: string[], options: RunOptions) => {
+      await runPipeline(pipeline, options, args);
+    });
+}

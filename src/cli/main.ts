@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { ConfigError, SluiceError } from '../core/errors.js';
+import { CliUsageError } from './cli-error.js';
+import { registerRunCommand } from './commands/run.js';
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Builds the `sluice` command line; every command gets `--help`. */
+export function createProgram(): Command {
+  const program = new Command();
+  program
+    .name('sluice')
+    .description(
+      'Stream processing into search: Flink-style pipelines in TypeScript, writing to Elasticsearch, OpenSearch or an embedded engine',
+    )
+    .version(packageVersion(), '-v, --version')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  registerRunCommand(program);
+  return program;
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = createProgram();
+  try {
+    await program.parseAsync(argv as string[]);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof CliUsageError || e instanceof ConfigError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    const debug = process.env.SLUICE_DEBUG === '1';
+    if (e instanceof SluiceError && !debug) process.stderr.write(`error: ${e.message}\n`);
+    else
+      process.stderr.write(
+        `error: ${e instanceof Error ? (debug ? (e.stack ?? e.message) : e.message) : String(e)}\n`,
+      );
+    if (!debug) process.stderr.write('(set SLUICE_DEBUG=1 for the stack trace)\n');
+    return 1;
+  }
+}
