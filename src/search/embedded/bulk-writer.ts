@@ -76,7 +76,7 @@ export class BulkWriter {
         { extra: { index_uuid: index.uuid } },
       );
     }
-    return this.store(index, id, document, existing === undefined ? 'created' : 'updated');
+    return this.store(index, id, document, existing === undefined ? 'created' : 'updated', existing);
   }
 
   private store(
@@ -84,12 +84,13 @@ export class BulkWriter {
     id: string,
     document: Record<string, unknown>,
     result: 'created' | 'updated',
+    previous = index.memory.docOf(id),
   ): BulkItemResult {
     const parsed = parseDocument(index.mapping, document, id);
     if (parsed.mappingChanged) this.changedMappings.add(index);
     const json = JSON.stringify(document);
     const { seq, version } = this.ctx.store.upsert(index.idx, id, json);
-    index.memory.put(id, seq, version, parsed, json.length);
+    index.memory.put(id, seq, version, parsed, json.length, previous);
     return {
       _index: index.name,
       _id: id,

@@ -9,43 +9,72 @@ import { type Aggregation, type DocSet, runAggregations } from './aggregation.js
 /** Emits the bucket numbers `doc` of set `s` falls into. */
 export type BucketAssigner = (s: number, doc: number, emit: (bucket: number) => void) => void;
 
+/**
+ * Where each document goes: per set either `aligned[s]` (one bucket per entry of `docs`, -1 for
+ * none: the fast path for single-valued fields) or the `assign` callback (multi-valued fields).
+ */
+export interface Assignment {
+  readonly aligned: readonly (Int32Array | undefined)[];
+  readonly assign: BucketAssigner;
+}
+
 /** Per bucket, per set: the documents in it. */
-export function groupDocs(sets: readonly DocSet[], buckets: number, assign: BucketAssigner): DocSet[][] {
+export function groupDocs(sets: readonly DocSet[], buckets: number, how: Assignment): DocSet[][] {
   const out: DocSet[][] = Array.from({ length: buckets }, () => []);
   sets.forEach((set, s) => {
     const counts = new Int32Array(buckets);
-    for (const doc of set.docs) assign(s, doc, (b) => counts[b]!++);
+    const aligned = how.aligned[s];
+    const docs = set.docs;
+    if (aligned !== undefined) {
+      for (let i = 0; i < aligned.length; i++) {
+        const b = aligned[i]!;
+        if (b >= 0) counts[b]!++;
+      }
+    } else {
+      for (const doc of docs) forEachBucketOnce(how.assign, s, doc, (b) => counts[b]!++);
+    }
     const lists = Array.from(counts, (n) => new Int32Array(n));
     const fill = new Int32Array(buckets);
-    for (const doc of set.docs) {
-      let last = -1;
-      assign(s, doc, (b) => {
-        // A document counts once per bucket even when several of its values fall in it.
-        if (b === last) return;
-        last = b;
-        lists[b]![fill[b]!++] = doc;
-      });
+    if (aligned !== undefined) {
+      for (let i = 0; i < aligned.length; i++) {
+        const b = aligned[i]!;
+        if (b >= 0) lists[b]![fill[b]!++] = docs[i]!;
+      }
+    } else {
+      for (const doc of docs) forEachBucketOnce(how.assign, s, doc, (b) => (lists[b]![fill[b]!++] = doc));
     }
-    for (let b = 0; b < buckets; b++)
-      out[b]!.push({ target: set.target, docs: lists[b]!.subarray(0, fill[b]!), score: set.score });
+    for (let b = 0; b < buckets; b++) out[b]!.push({ target: set.target, docs: lists[b]!, score: set.score });
   });
   return out;
 }
 
 /** Counts documents per bucket (each document once per bucket). */
-export function countDocs(sets: readonly DocSet[], buckets: number, assign: BucketAssigner): Float64Array {
+export function countDocs(sets: readonly DocSet[], buckets: number, how: Assignment): Float64Array {
   const counts = new Float64Array(buckets);
   sets.forEach((set, s) => {
-    for (const doc of set.docs) {
-      let last = -1;
-      assign(s, doc, (b) => {
-        if (b === last) return;
-        last = b;
-        counts[b]!++;
-      });
+    const aligned = how.aligned[s];
+    if (aligned !== undefined) {
+      for (let i = 0; i < aligned.length; i++) {
+        const b = aligned[i]!;
+        if (b >= 0) counts[b]!++;
+      }
+      return;
     }
+    for (const doc of set.docs) forEachBucketOnce(how.assign, s, doc, (b) => counts[b]!++);
   });
   return counts;
+}
+
+/** A document counts once per bucket even when several of its values fall in it. */
+function forEachBucketOnce(assign: BucketAssigner, s: number, doc: number, fn: (b: number) => void): void {
+  let seen: number[] | undefined;
+  let first = -1;
+  assign(s, doc, (b) => {
+    if (b === first || seen?.includes(b)) return;
+    if (first < 0) first = b;
+    else (seen ??= []).push(b);
+    fn(b);
+  });
 }
 
 export function emptySets(sets: readonly DocSet[]): DocSet[] {

@@ -17,7 +17,7 @@ import {
   requireField,
   withMeta,
 } from './aggregation.js';
-import { countDocs, emptySets, groupDocs, renderBucket } from './buckets.js';
+import { type Assignment, countDocs, emptySets, groupDocs, renderBucket } from './buckets.js';
 import { type FieldReader, fieldReader, fieldTypeAcross } from './field-reader.js';
 import { calendarRounding, fixedRounding, parseFixedInterval, type Rounding } from './interval-rounding.js';
 import { nonNegative, parseOrder } from './terms-aggregation.js';
@@ -105,14 +105,40 @@ export class HistogramAggregation implements Aggregation {
     }
     const zone = this.zoneMs;
     const rounding = this.rounding;
+    // Pass 1: each value's bucket ordinal (aligned with the docs for single-valued columns).
+    const ordinals: (Float64Array | undefined)[] = [];
     let minOrd = Number.POSITIVE_INFINITY;
     let maxOrd = Number.NEGATIVE_INFINITY;
     sets.forEach((set, s) => {
-      forEachValue(readers[s]!, set.docs, (v) => {
-        const o = rounding.ordinal(v + zone);
-        if (o < minOrd) minOrd = o;
-        if (o > maxOrd) maxOrd = o;
-      });
+      const reader = readers[s]!;
+      if (reader.kind !== 'number' || reader.column === undefined) return;
+      const col = reader.column;
+      if (col.multi.size === 0) {
+        const values = col.values;
+        const docs = set.docs;
+        const ords = new Float64Array(docs.length);
+        for (let i = 0; i < docs.length; i++) {
+          const doc = docs[i]!;
+          const v = doc < values.length ? values[doc]! : Number.NaN;
+          if (Number.isNaN(v)) {
+            ords[i] = Number.NaN;
+            continue;
+          }
+          const o = rounding.ordinal(v + zone);
+          ords[i] = o;
+          if (o < minOrd) minOrd = o;
+          if (o > maxOrd) maxOrd = o;
+        }
+        ordinals[s] = ords;
+        return;
+      }
+      for (const doc of set.docs) {
+        col.forEachValue(doc, (v) => {
+          const o = rounding.ordinal(v + zone);
+          if (o < minOrd) minOrd = o;
+          if (o > maxOrd) maxOrd = o;
+        });
+      }
     });
     if (this.bounds !== undefined && this.minDocCount === 0) {
       minOrd = Math.min(minOrd, rounding.ordinal(this.bounds[0] + zone));
@@ -121,19 +147,28 @@ export class HistogramAggregation implements Aggregation {
     if (!Number.isFinite(minOrd)) return withMeta(this.spec, { buckets: this.keyed ? {} : [] });
     const span = maxOrd - minOrd + 1;
     if (span > MAX_BUCKETS && this.minDocCount === 0) throw tooManyBuckets(span);
-    const assign = (s: number, doc: number, emit: (b: number) => void): void => {
-      const reader = readers[s]!;
-      if (reader.kind === 'number' && reader.column !== undefined) {
-        reader.column.forEachValue(doc, (v) => emit(rounding.ordinal(v + zone) - minOrd));
-      }
+    const aligned = ordinals.map((ords) => {
+      if (ords === undefined) return undefined;
+      const a = new Int32Array(ords.length);
+      for (let i = 0; i < ords.length; i++) a[i] = Number.isNaN(ords[i]!) ? -1 : ords[i]! - minOrd;
+      return a;
+    });
+    const how: Assignment = {
+      aligned,
+      assign: (s, doc, emit) => {
+        const reader = readers[s]!;
+        if (reader.kind === 'number' && reader.column !== undefined) {
+          reader.column.forEachValue(doc, (v) => emit(rounding.ordinal(v + zone) - minOrd));
+        }
+      },
     };
     const subs = this.spec.subAggregations;
-    const counts = countDocs(sets, span, assign);
+    const counts = countDocs(sets, span, how);
     let ords: number[] = [];
     for (let i = 0; i < span; i++)
       if (counts[i]! >= this.minDocCount && (counts[i]! > 0 || this.minDocCount === 0)) ords.push(i);
     if (ords.length > MAX_BUCKETS) throw tooManyBuckets(ords.length);
-    const grouped = subs.length > 0 ? groupDocs(sets, span, assign) : undefined;
+    const grouped = subs.length > 0 ? groupDocs(sets, span, how) : undefined;
     const empty = subs.length > 0 ? emptySets(sets) : undefined;
     ords = ords.sort((a, b) => {
       for (const o of this.order) {
@@ -159,20 +194,6 @@ export class HistogramAggregation implements Aggregation {
     const format = this.format ?? (typed?.kind === 'number' ? typed.format : DEFAULT_DATE_FORMAT);
     return formatDate(key, format, this.zoneMs);
   }
-}
-
-function forEachValue(reader: FieldReader, docs: Int32Array, fn: (v: number) => void): void {
-  if (reader.kind !== 'number' || reader.column === undefined) return;
-  const col = reader.column;
-  if (col.multi.size === 0) {
-    const values = col.values;
-    for (const doc of docs) {
-      const v = values[doc]!;
-      if (!Number.isNaN(v)) fn(v);
-    }
-    return;
-  }
-  for (const doc of docs) col.forEachValue(doc, fn);
 }
 
 function tooManyBuckets(n: number): SearchEngineError {

@@ -95,8 +95,9 @@ export class RangeAggregation implements Aggregation {
       for (let r = 0; r < ranges.length; r++) if (hit[r] === 1) emit(r);
     };
     const subs = this.spec.subAggregations;
-    const counts = countDocs(sets, ranges.length, assign);
-    const grouped = subs.length > 0 ? groupDocs(sets, ranges.length, assign) : undefined;
+    const how = { aligned: [], assign };
+    const counts = countDocs(sets, ranges.length, how);
+    const grouped = subs.length > 0 ? groupDocs(sets, ranges.length, how) : undefined;
     const show = (v: number) => (this.isDate ? formatDate(v, format) : formatDouble(v));
     const buckets = ranges.map((r, i) => {
       const key =

@@ -17,7 +17,7 @@ import {
   requireField,
   withMeta,
 } from './aggregation.js';
-import { groupDocs, renderBucket } from './buckets.js';
+import { type Assignment, groupDocs, renderBucket } from './buckets.js';
 import { type FieldReader, fieldReader, fieldTypeAcross } from './field-reader.js';
 
 interface OrderKey {
@@ -100,6 +100,8 @@ export class TermsAggregation implements Aggregation {
         : typed?.kind === 'number'
           ? Number(missingParam)
           : String(missingParam);
+    const needDocs = this.spec.subAggregations.length > 0;
+    const aligned: (Int32Array | undefined)[] = [];
     // Per set: ordinal -> bucket (keywords) so the grouping pass never touches strings.
     const ordBuckets: (Int32Array | undefined)[] = [];
     sets.forEach((set, s) => {
@@ -124,10 +126,26 @@ export class TermsAggregation implements Aggregation {
           }
         });
         ordBuckets[s] = map;
-        if (missingKey !== undefined && missingCount > 0)
-          buckets[bucketOf(missingKey, true)]!.count += missingCount;
+        const missingBucket = missingKey !== undefined && missingCount > 0 ? bucketOf(missingKey, true) : -1;
+        if (missingBucket >= 0) buckets[missingBucket]!.count += missingCount;
+        if (needDocs && col.multi.size === 0) {
+          const a = new Int32Array(set.docs.length);
+          set.docs.forEach((doc, i) => {
+            const ord = doc < ords.length ? ords[doc]! : MISSING;
+            a[i] = ord >= 0 ? map[ord]! : missingBucket;
+          });
+          aligned[s] = a;
+        }
+      } else if (reader.kind === 'number' && reader.column !== undefined && reader.column.multi.size === 0) {
+        aligned[s] = this.countSingleNumbers(
+          set,
+          reader.column.values,
+          bucketOf,
+          buckets,
+          missingKey as number | undefined,
+          needDocs,
+        );
       } else {
-        ordBuckets[s] = undefined;
         this.countNumbers(set, reader, bucketOf, buckets, missingKey);
       }
     });
@@ -148,45 +166,105 @@ export class TermsAggregation implements Aggregation {
       }
       if (!any && missingKey !== undefined) emit(byKey.get(missingKey)!);
     };
-    return withMeta(this.spec, this.render(sets, buckets, assign, typed));
+    return withMeta(this.spec, this.render(sets, buckets, { aligned, assign }, typed));
   }
 
+  /**
+   * Single-valued numbers: small integer ranges (status codes, years, flags) count in an array
+   * indexed by value; anything else through a Map. Returns per-document buckets when asked.
+   */
+  private countSingleNumbers(
+    set: DocSet,
+    values: Float64Array,
+    bucketOf: (key: number, missing?: boolean) => number,
+    buckets: Bucket[],
+    missingKey: number | undefined,
+    needDocs: boolean,
+  ): Int32Array | undefined {
+    const docs = set.docs;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    let integers = true;
+    let missingCount = 0;
+    for (const doc of docs) {
+      const v = doc < values.length ? values[doc]! : Number.NaN;
+      if (Number.isNaN(v)) {
+        missingCount++;
+        continue;
+      }
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (integers && !Number.isInteger(v)) integers = false;
+    }
+    const missingBucket = missingKey !== undefined && missingCount > 0 ? bucketOf(missingKey, true) : -1;
+    if (missingBucket >= 0) buckets[missingBucket]!.count += missingCount;
+    let bucketOfValue: (v: number) => number;
+    if (integers && max - min < 65_536) {
+      const counts = new Int32Array(max - min + 1);
+      for (const doc of docs) {
+        const v = doc < values.length ? values[doc]! : Number.NaN;
+        if (!Number.isNaN(v)) counts[v - min]!++;
+      }
+      const valueBucket = new Int32Array(counts.length).fill(-1);
+      counts.forEach((n, i) => {
+        if (n === 0) return;
+        const b = bucketOf(i + min);
+        valueBucket[i] = b;
+        buckets[b]!.count += n;
+      });
+      bucketOfValue = (v) => valueBucket[v - min]!;
+    } else {
+      const local = new Map<number, number>();
+      for (const doc of docs) {
+        const v = doc < values.length ? values[doc]! : Number.NaN;
+        if (!Number.isNaN(v)) local.set(v, (local.get(v) ?? 0) + 1);
+      }
+      const map = new Map<number, number>();
+      for (const [v, n] of local) {
+        const b = bucketOf(v);
+        map.set(v, b);
+        buckets[b]!.count += n;
+      }
+      bucketOfValue = (v) => map.get(v)!;
+    }
+    if (!needDocs) return undefined;
+    const aligned = new Int32Array(docs.length);
+    for (let i = 0; i < docs.length; i++) {
+      const doc = docs[i]!;
+      const v = doc < values.length ? values[doc]! : Number.NaN;
+      aligned[i] = Number.isNaN(v) ? missingBucket : bucketOfValue(v);
+    }
+    return aligned;
+  }
+
+  /** Multi-valued (or unmapped) fields: counted through a Map, grouped through the assign callback. */
   private countNumbers(
     set: DocSet,
     reader: FieldReader,
-    bucketOf: (key: number) => number,
+    bucketOf: (key: number, missing?: boolean) => number,
     buckets: Bucket[],
     missingKey: string | number | undefined,
   ): void {
     const col = reader.kind === 'number' ? reader.column : undefined;
     const local = new Map<number, number>();
     let missingCount = 0;
-    if (col !== undefined && col.multi.size === 0) {
-      const values = col.values;
-      for (const doc of set.docs) {
-        const v = doc < values.length ? values[doc]! : Number.NaN;
-        if (Number.isNaN(v)) missingCount++;
-        else local.set(v, (local.get(v) ?? 0) + 1);
-      }
-    } else {
-      for (const doc of set.docs) {
-        let any = false;
-        col?.forEachValue(doc, (v) => {
-          any = true;
-          local.set(v, (local.get(v) ?? 0) + 1);
-        });
-        if (!any) missingCount++;
-      }
+    for (const doc of set.docs) {
+      let any = false;
+      col?.forEachValue(doc, (v) => {
+        any = true;
+        local.set(v, (local.get(v) ?? 0) + 1);
+      });
+      if (!any) missingCount++;
     }
     for (const [v, n] of local) buckets[bucketOf(v)]!.count += n;
     if (missingKey !== undefined && missingCount > 0)
-      buckets[bucketOf(missingKey as number)]!.count += missingCount;
+      buckets[bucketOf(missingKey as number, true)]!.count += missingCount;
   }
 
   private render(
     sets: readonly DocSet[],
     buckets: Bucket[],
-    assign: (s: number, doc: number, emit: (b: number) => void) => void,
+    how: Assignment,
     typed: FieldReader | undefined,
   ): Record<string, unknown> {
     const subs = this.spec.subAggregations;
@@ -195,7 +273,7 @@ export class TermsAggregation implements Aggregation {
     let grouped: DocSet[][] | undefined;
     let subResults: Record<string, unknown>[] | undefined;
     if (needsAllDocs) {
-      grouped = groupDocs(sets, buckets.length, assign);
+      grouped = groupDocs(sets, buckets.length, how);
       subResults = buckets.map((_, i) => Object.fromEntries(subs.map((a) => [a.name, a.run(grouped![i]!)])));
     }
     const compare = (a: number, b: number): number => {
@@ -217,11 +295,13 @@ export class TermsAggregation implements Aggregation {
       shown.forEach((b, i) => {
         slot[b] = i;
       });
-      const compact = groupDocs(sets, shown.length, (s, doc, emit) =>
-        assign(s, doc, (b) => {
-          if (slot[b]! >= 0) emit(slot[b]!);
-        }),
-      );
+      const compact = groupDocs(sets, shown.length, {
+        aligned: how.aligned.map((a) => a?.map((b) => (b >= 0 ? slot[b]! : -1))),
+        assign: (s, doc, emit) =>
+          how.assign(s, doc, (b) => {
+            if (slot[b]! >= 0) emit(slot[b]!);
+          }),
+      });
       grouped = [];
       shown.forEach((b, i) => {
         grouped![b] = compact[i]!;

@@ -44,16 +44,72 @@ function joinsDigits(code: number): boolean {
   return code === 46 || code === 44 || code === 59 || code === 39 || code === 0x2019;
 }
 
+/** ASCII classes by char code, so the common case never touches a regex. */
+const ASCII_CLASS = new Uint8Array(128);
+for (let code = 0; code < 128; code++) ASCII_CLASS[code] = classify(code, '');
+
 /** Splits `text` into lowercased tokens, in order (positions are array indices). */
 export function analyze(text: string): string[] {
   const tokens: string[] = [];
+  forEachToken(text, (token) => tokens.push(token));
+  return tokens;
+}
+
+/** Calls `emit` with each token of `text` in order; what indexing uses (no intermediate arrays). */
+export function forEachToken(text: string, emit: (token: string) => void): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const code = text.charCodeAt(i);
+    if (code >= 128) return forEachTokenUnicode(text, emit);
+    const c = ASCII_CLASS[code]!;
+    if (c === CharClass.Other) {
+      i++;
+      continue;
+    }
+    const start = i;
+    i++;
+    let hasUpper = code >= 65 && code <= 90;
+    while (i < n) {
+      const k = text.charCodeAt(i);
+      if (k >= 128) return forEachTokenUnicode(text, emit);
+      const kc = ASCII_CLASS[k]!;
+      if (kc !== CharClass.Other) {
+        if (k >= 65 && k <= 90) hasUpper = true;
+        i++;
+        continue;
+      }
+      if (i + 1 < n) {
+        const next = text.charCodeAt(i + 1);
+        if (next < 128) {
+          const prev = ASCII_CLASS[text.charCodeAt(i - 1)]!;
+          const nc = ASCII_CLASS[next]!;
+          if (
+            (prev === CharClass.Letter && nc === CharClass.Letter && joinsLetters(k)) ||
+            (prev === CharClass.Digit && nc === CharClass.Digit && joinsDigits(k))
+          ) {
+            if (next >= 65 && next <= 90) hasUpper = true;
+            i += 2;
+            continue;
+          }
+        }
+      }
+      break;
+    }
+    const token = text.slice(start, i);
+    pushToken(emit, hasUpper ? token.toLowerCase() : token);
+  }
+}
+
+/** The general path for text with non-ASCII characters. */
+function forEachTokenUnicode(text: string, emit: (token: string) => void): void {
   const n = text.length;
   // One class per UTF-16 unit; both halves of a surrogate pair get the code point's class.
   const classes = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const code = text.codePointAt(i)!;
     if (code < 128) {
-      classes[i] = classify(code, '');
+      classes[i] = ASCII_CLASS[code]!;
       continue;
     }
     const c = classify(code, String.fromCodePoint(code));
@@ -69,7 +125,7 @@ export function analyze(text: string): string[] {
     }
     if (c === CharClass.Ideograph) {
       const width = text.codePointAt(i)! > 0xffff ? 2 : 1;
-      tokens.push(text.slice(i, i + width));
+      emit(text.slice(i, i + width));
       i += width;
       continue;
     }
@@ -96,16 +152,14 @@ export function analyze(text: string): string[] {
       }
       break;
     }
-    pushToken(tokens, text.slice(start, i).toLowerCase());
+    pushToken(emit, text.slice(start, i).toLowerCase());
   }
-  return tokens;
 }
 
-function pushToken(tokens: string[], token: string): void {
+function pushToken(emit: (token: string) => void, token: string): void {
   if (token.length <= MAX_TOKEN_LENGTH) {
-    tokens.push(token);
+    emit(token);
     return;
   }
-  for (let at = 0; at < token.length; at += MAX_TOKEN_LENGTH)
-    tokens.push(token.slice(at, at + MAX_TOKEN_LENGTH));
+  for (let at = 0; at < token.length; at += MAX_TOKEN_LENGTH) emit(token.slice(at, at + MAX_TOKEN_LENGTH));
 }

@@ -22,17 +22,20 @@ export class KeywordColumn {
     return this.dict.get(term);
   }
 
-  add(doc: number, values: readonly (string | number)[]): void {
-    this.ords = growInt32(this.ords, doc + 1, MISSING);
-    if (values.length === 1) {
-      this.ords[doc] = this.intern(String(values[0]));
-      return;
-    }
-    const ords = [...new Set(values.map((v) => this.intern(String(v))))];
-    if (ords.length === 1) this.ords[doc] = ords[0]!;
-    else {
-      this.ords[doc] = MULTI;
-      this.multi.set(doc, Int32Array.from(ords));
+  /** Adds one value of `doc` (documents arrive in ascending order; a doc's values consecutively). */
+  addValue(doc: number, value: string | number): void {
+    if (doc >= this.ords.length) this.ords = growInt32(this.ords, doc + 1, MISSING);
+    const ord = this.intern(typeof value === 'string' ? value : String(value));
+    const current = this.ords[doc]!;
+    if (current === MISSING) this.ords[doc] = ord;
+    else if (current >= 0) {
+      if (current !== ord) {
+        this.ords[doc] = MULTI;
+        this.multi.set(doc, Int32Array.of(current, ord));
+      }
+    } else {
+      const many = this.multi.get(doc)!;
+      if (!many.includes(ord)) this.multi.set(doc, Int32Array.of(...many, ord));
     }
   }
 

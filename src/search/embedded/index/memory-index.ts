@@ -31,6 +31,7 @@ export class MemoryIndex {
   private deleted = new Uint8Array(0);
   private readonly docByID = new Map<string, number>();
   readonly columns = new Map<string, Column>();
+  private live: Bitset | undefined;
 
   docOf(id: string): number | undefined {
     return this.docByID.get(id);
@@ -41,8 +42,15 @@ export class MemoryIndex {
   }
 
   /** Adds (or replaces) the document `id`; returns its new doc number. */
-  put(id: string, seq: number, version: number, parsed: ParsedDocument, sourceBytes: number): number {
-    this.remove(id);
+  put(
+    id: string,
+    seq: number,
+    version: number,
+    parsed: ParsedDocument,
+    sourceBytes: number,
+    previous = this.docByID.get(id),
+  ): number {
+    if (previous !== undefined) this.removeDoc(id, previous);
     this.sourceBytes += sourceBytes;
     const doc = this.maxDoc++;
     this.ids.push(id);
@@ -53,18 +61,29 @@ export class MemoryIndex {
     this.deleted = growUint8(this.deleted, doc + 1);
     this.docByID.set(id, doc);
     this.liveCount++;
-    for (const [field, values] of parsed.values) this.columnFor(field).add(doc, values);
+    this.live = undefined;
+    for (let i = 0; i < parsed.length; i++) {
+      const column = this.columnFor(parsed.fields[i]!);
+      const value = parsed.values[i]!;
+      if (column.kind === 'number') column.addValue(doc, value as number);
+      else column.addValue(doc, value);
+    }
     return doc;
   }
 
   remove(id: string): boolean {
     const doc = this.docByID.get(id);
     if (doc === undefined) return false;
+    this.removeDoc(id, doc);
+    return true;
+  }
+
+  private removeDoc(id: string, doc: number): void {
+    this.live = undefined;
     this.deleted[doc] = 1;
     this.docByID.delete(id);
     this.liveCount--;
     this.deletedCount++;
-    return true;
   }
 
   private columnFor(field: LeafField): Column {
@@ -78,8 +97,13 @@ export class MemoryIndex {
     return column;
   }
 
-  /** Every live document. */
+  /** Every live document; cached until the next write. Callers must not mutate it. */
   liveDocs(): Bitset {
+    if (this.live === undefined) this.live = this.computeLive();
+    return this.live;
+  }
+
+  private computeLive(): Bitset {
     const bits = new Bitset(this.maxDoc);
     const deleted = this.deleted;
     const words = bits.words;

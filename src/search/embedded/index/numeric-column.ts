@@ -11,15 +11,19 @@ export class NumericColumn {
   values = new Float64Array(0);
   readonly multi = new Map<number, Float64Array>();
 
-  add(doc: number, values: readonly (string | number)[]): void {
-    this.values = growFloat64(this.values, doc + 1);
-    if (values.length === 1) {
-      this.values[doc] = Number(values[0]);
+  /** Adds one value of `doc` (documents arrive in ascending order; a doc's values consecutively). */
+  addValue(doc: number, value: number): void {
+    if (doc >= this.values.length) this.values = growFloat64(this.values, doc + 1);
+    const current = this.values[doc]!;
+    if (Number.isNaN(current)) {
+      this.values[doc] = value;
       return;
     }
-    const nums = Float64Array.from(values, Number).sort();
-    this.values[doc] = nums[0]!;
-    this.multi.set(doc, nums);
+    const many = this.multi.get(doc);
+    const all = many === undefined ? Float64Array.of(current, value) : Float64Array.of(...many, value);
+    all.sort();
+    this.values[doc] = all[0]!;
+    this.multi.set(doc, all);
   }
 
   has(doc: number): boolean {

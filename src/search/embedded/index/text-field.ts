@@ -8,7 +8,7 @@
  *
  * Multi-valued text keeps a gap of 100 positions between values (ES's position_increment_gap).
  */
-import { analyze } from '../analysis/standard-analyzer.js';
+import { forEachToken } from '../analysis/standard-analyzer.js';
 import { growInt32 } from './growable.js';
 
 const POSITION_INCREMENT_GAP = 100;
@@ -17,18 +17,28 @@ export class Postings {
   data = new Int32Array(8);
   size = 0;
   docFreq = 0;
+  /** The last document's entry (documents arrive in ascending order), extended while it is indexed. */
+  private lastDoc = -1;
+  private lastEntry = 0;
 
-  push(doc: number, positions: readonly number[]): void {
-    const need = this.size + 2 + positions.length;
-    if (need > this.data.length) {
-      const next = new Int32Array(Math.max(need, this.data.length * 2));
+  /** Records one occurrence of the term at `position` in `doc` (positions ascending within a doc). */
+  add(doc: number, position: number): void {
+    if (this.size + 3 > this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
       next.set(this.data.subarray(0, this.size));
       this.data = next;
     }
     const d = this.data;
+    if (doc === this.lastDoc) {
+      d[this.lastEntry + 1]!++;
+      d[this.size++] = position;
+      return;
+    }
+    this.lastDoc = doc;
+    this.lastEntry = this.size;
     d[this.size++] = doc;
-    d[this.size++] = positions.length;
-    for (const p of positions) d[this.size++] = p;
+    d[this.size++] = 1;
+    d[this.size++] = position;
     this.docFreq++;
   }
 }
@@ -39,30 +49,28 @@ export class TextField {
   lengths = new Int32Array(0);
   docCount = 0;
   sumTotalTermFreq = 0;
+  private currentDoc = -1;
+  private nextPosition = 0;
+  private readonly emit = (token: string): void => {
+    const doc = this.currentDoc;
+    let p = this.postings.get(token);
+    if (p === undefined) this.postings.set(token, (p = new Postings()));
+    p.add(doc, this.nextPosition++);
+    this.lengths[doc]!++;
+    this.sumTotalTermFreq++;
+  };
 
-  add(doc: number, values: readonly (string | number)[]): void {
-    const positionsByTerm = new Map<string, number[]>();
-    let position = 0;
-    let length = 0;
-    for (const value of values) {
-      for (const token of analyze(String(value))) {
-        const list = positionsByTerm.get(token);
-        if (list === undefined) positionsByTerm.set(token, [position]);
-        else list.push(position);
-        position++;
-        length++;
-      }
-      position += POSITION_INCREMENT_GAP;
+  /** Indexes one value of `doc`; further values of the same doc continue after a position gap. */
+  addValue(doc: number, value: string | number): void {
+    if (doc !== this.currentDoc) {
+      this.currentDoc = doc;
+      this.nextPosition = 0;
+      this.lengths = growInt32(this.lengths, doc + 1);
+      this.docCount++;
+    } else {
+      this.nextPosition += POSITION_INCREMENT_GAP;
     }
-    this.lengths = growInt32(this.lengths, doc + 1);
-    this.lengths[doc] = length;
-    this.docCount++;
-    this.sumTotalTermFreq += length;
-    for (const [term, positions] of positionsByTerm) {
-      let p = this.postings.get(term);
-      if (p === undefined) this.postings.set(term, (p = new Postings()));
-      p.push(doc, positions);
-    }
+    forEachToken(String(value), this.emit);
   }
 
   has(doc: number): boolean {

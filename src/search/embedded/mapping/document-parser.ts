@@ -11,7 +11,7 @@
  */
 import { SearchEngineError } from '../../search-engine-error.js';
 import { looksLikeDate } from './date-format.js';
-import { coerce, valueKind } from './field-type.js';
+import { CoerceFailure, coerce, valueKind } from './field-type.js';
 import {
   type IndexMapping,
   isPlainObject,
@@ -23,11 +23,17 @@ import {
 
 export type IndexedValue = string | number;
 
+/**
+ * The indexed values of one document as parallel arrays (`fields[i]` gets `values[i]`; a field's
+ * values are in source order). One instance is reused for every document, so parsing allocates
+ * nothing per document: consume it before parsing the next one.
+ */
 export interface ParsedDocument {
-  /** Values per leaf (multi-fields included), in source order. */
-  readonly values: Map<LeafField, IndexedValue[]>;
+  readonly fields: LeafField[];
+  readonly values: IndexedValue[];
+  length: number;
   /** True when dynamic mapping added fields (the mapping must be persisted). */
-  readonly mappingChanged: boolean;
+  mappingChanged: boolean;
 }
 
 interface Addition {
@@ -35,34 +41,43 @@ interface Addition {
   readonly name: string;
 }
 
+const scratch: ParsedDocument = { fields: [], values: [], length: 0, mappingChanged: false };
+
 export function parseDocument(
   mapping: IndexMapping,
   source: Record<string, unknown>,
   id: string,
 ): ParsedDocument {
-  const parser = new DocumentParser(mapping, id);
+  const parser = new DocumentParser(mapping, id, scratch);
+  scratch.length = 0;
   try {
     parser.parseObject(mapping.root, source, mapping.dynamic);
   } catch (e) {
     parser.rollback();
     throw e;
   }
-  return { values: parser.values, mappingChanged: parser.additions.length > 0 };
+  scratch.mappingChanged = parser.additions.length > 0;
+  return scratch;
 }
 
 class DocumentParser {
-  readonly values = new Map<LeafField, IndexedValue[]>();
   readonly additions: Addition[] = [];
 
   constructor(
     private readonly mapping: IndexMapping,
     private readonly id: string,
+    private readonly out: ParsedDocument,
   ) {}
 
   parseObject(obj: ObjectField, source: Record<string, unknown>, inherited: string): void {
     if (!obj.enabled) return;
     const dynamic = obj.dynamic ?? inherited;
-    for (const [key, value] of Object.entries(source)) {
+    for (const key in source) {
+      const value = source[key];
+      if (key.indexOf('.') < 0 && key !== '' && key.trim() !== '') {
+        this.parseValue(obj, key, value, dynamic);
+        continue;
+      }
       if (key.trim() === '' || key.split('.').some((p) => p === '')) {
         throw mapperError(`field name cannot be an empty string or contain empty path segments: [${key}]`);
       }
@@ -148,15 +163,21 @@ class DocumentParser {
   }
 
   private index(field: LeafField, value: string | number | boolean): void {
-    const result = coerce(field, value);
-    if (!result.ok) throw this.fieldError(field, value, result.reason);
-    const indexed = result.value;
-    if (!(valueKind(field.type) === 'keyword' && String(indexed).length > field.ignoreAbove)) {
-      let list = this.values.get(field);
-      if (list === undefined) this.values.set(field, (list = []));
-      list.push(indexed);
+    const indexed = coerce(field, value);
+    if (indexed instanceof CoerceFailure) throw this.fieldError(field, value, indexed.reason);
+    if (
+      !(
+        typeof indexed === 'string' &&
+        indexed.length > field.ignoreAbove &&
+        valueKind(field.type) === 'keyword'
+      )
+    ) {
+      const out = this.out;
+      out.fields[out.length] = field;
+      out.values[out.length] = indexed;
+      out.length++;
     }
-    for (const sub of field.subFields) this.index(sub, value);
+    for (let i = 0; i < field.subFields.length; i++) this.index(field.subFields[i]!, value);
   }
 
   private fieldError(field: LeafField, value: unknown, cause: string): SearchEngineError {

@@ -62,41 +62,40 @@ export interface LeafOptions {
   readonly coerce: boolean;
 }
 
-export type Coerced =
-  | { readonly ok: true; readonly value: string | number }
-  | { readonly ok: false; readonly reason: string };
+/** Why a value was refused; returned (not thrown) so the hot path allocates nothing on success. */
+export class CoerceFailure {
+  constructor(readonly reason: string) {}
+}
 
-const fail = (reason: string): Coerced => ({ ok: false, reason });
+const fail = (reason: string): CoerceFailure => new CoerceFailure(reason);
 
 /** Turns one scalar JSON value into the value indexed for a field of this type. */
-export function coerce(field: LeafOptions, value: string | number | boolean): Coerced {
+export function coerce(
+  field: LeafOptions,
+  value: string | number | boolean,
+): string | number | CoerceFailure {
   switch (field.type) {
     case 'text':
     case 'keyword':
-      return { ok: true, value: String(value) };
+      return typeof value === 'string' ? value : String(value);
     case 'ip':
-      return isIp(String(value))
-        ? { ok: true, value: String(value) }
-        : fail(`'${value}' is not an IP string literal.`);
+      return isIp(String(value)) ? String(value) : fail(`'${value}' is not an IP string literal.`);
     case 'boolean':
-      if (value === true || value === 'true') return { ok: true, value: 1 };
-      if (value === false || value === 'false' || value === '') return { ok: true, value: 0 };
+      if (value === true || value === 'true') return 1;
+      if (value === false || value === 'false' || value === '') return 0;
       return fail(`Failed to parse value [${value}] as only [true] or [false] are allowed.`);
     case 'date': {
-      const ms =
-        typeof value === 'boolean' ? undefined : parseDate(value, field.format || DEFAULT_DATE_FORMAT);
-      if (ms === undefined)
-        return fail(
-          `failed to parse date field [${value}] with format [${field.format || DEFAULT_DATE_FORMAT}]`,
-        );
-      return { ok: true, value: ms };
+      const format = field.format || DEFAULT_DATE_FORMAT;
+      const ms = typeof value === 'boolean' ? undefined : parseDate(value, format);
+      if (ms === undefined) return fail(`failed to parse date field [${value}] with format [${format}]`);
+      return ms;
     }
     default:
       return coerceNumber(field, value);
   }
 }
 
-function coerceNumber(field: LeafOptions, value: string | number | boolean): Coerced {
+function coerceNumber(field: LeafOptions, value: string | number | boolean): number | CoerceFailure {
   if (typeof value === 'boolean')
     return fail(
       `Current token (VALUE_${String(value).toUpperCase()}) not numeric, can not use numeric value accessors`,
@@ -112,10 +111,10 @@ function coerceNumber(field: LeafOptions, value: string | number | boolean): Coe
         `Value [${value}] is out of range for ${field.type === 'long' ? 'a long' : `an ${field.type}`}`,
       );
     if (!Number.isInteger(n) && !field.coerce) return fail(`Value [${value}] has a decimal part`);
-    return { ok: true, value: Math.trunc(n) };
+    return Math.trunc(n);
   }
-  if (field.type === 'float' || field.type === 'half_float') return { ok: true, value: Math.fround(n) };
-  return { ok: true, value: n };
+  if (field.type === 'float' || field.type === 'half_float') return Math.fround(n);
+  return n;
 }
 
 function isIp(text: string): boolean {

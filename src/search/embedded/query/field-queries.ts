@@ -7,7 +7,7 @@ import { Bitset } from '../index/bitset.js';
 import { type KeywordColumn, MULTI } from '../index/keyword-column.js';
 import type { NumericColumn } from '../index/numeric-column.js';
 import { zoneOffsetMs } from '../mapping/date-format.js';
-import { coerce } from '../mapping/field-type.js';
+import { CoerceFailure, coerce } from '../mapping/field-type.js';
 import type { LeafField } from '../mapping/index-mapping.js';
 import { resolveDateMath } from './date-math.js';
 import { type QueryContext, queryShardError } from './matches.js';
@@ -58,8 +58,8 @@ export function numericOperand(field: LeafField, value: unknown, lenient: boolea
   const parsed =
     typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
       ? coerce({ ...field, coerce: true }, value)
-      : ({ ok: false, reason: `unsupported value [${JSON.stringify(value)}]` } as const);
-  if (parsed.ok) return Number(parsed.value);
+      : new CoerceFailure(`unsupported value [${JSON.stringify(value)}]`);
+  if (!(parsed instanceof CoerceFailure)) return Number(parsed);
   if (lenient) return undefined;
   throw queryShardError(`failed to create query: ${parsed.reason}`);
 }

@@ -100,7 +100,10 @@ export class SqliteStore {
         'SELECT seq, idx, id, version, source FROM docs WHERE source IS NOT NULL ORDER BY seq',
       ),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM docs').pluck(),
-      upsert: db.prepare<[{ idx: number; id: string; source: string | null }], { seq: number; version: number }>(UPSERT_DOC_SQL),
+      upsert: db.prepare<
+        [{ idx: number; id: string; source: string | null }],
+        { seq: number; version: number }
+      >(UPSERT_DOC_SQL),
       current: db.prepare<[number, string], DocRow>(
         'SELECT seq, idx, id, version, source FROM docs WHERE idx = ? AND id = ?',
       ),
