@@ -61,7 +61,10 @@ export function forEachToken(text: string, emit: (token: string) => void): void 
   let i = 0;
   while (i < n) {
     const code = text.charCodeAt(i);
-    if (code >= 128) return forEachTokenUnicode(text, emit);
+    if (code >= 128) {
+      forEachTokenUnicode(text, emit);
+      return;
+    }
     const c = ASCII_CLASS[code]!;
     if (c === CharClass.Other) {
       i++;
@@ -72,7 +75,10 @@ export function forEachToken(text: string, emit: (token: string) => void): void 
     let hasUpper = code >= 65 && code <= 90;
     while (i < n) {
       const k = text.charCodeAt(i);
-      if (k >= 128) return forEachTokenUnicode(text, emit);
+      if (k >= 128) {
+        forEachTokenUnicode(text, emit);
+        return;
+      }
       const kc = ASCII_CLASS[k]!;
       if (kc !== CharClass.Other) {
         if (k >= 65 && k <= 90) hasUpper = true;
