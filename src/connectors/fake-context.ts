@@ -38,19 +38,29 @@ export interface FakeSinkContext extends SinkContext {
   readonly clock: ManualClock;
   readonly deadLetters: SinkDeadLetter[];
   readonly logs: string[];
+  readonly failures: unknown[];
+  readonly counters: Map<string, number>;
+  reportFailure(error: unknown): void;
+  count(counter: string, delta?: number): void;
 }
 
 export function fakeSinkContext(): FakeSinkContext {
   const deadLetters: SinkDeadLetter[] = [];
   const logs: string[] = [];
+  const failures: unknown[] = [];
+  const counters = new Map<string, number>();
   return {
     clock: new ManualClock(0),
     signal: new AbortController().signal,
     operatorId: 'sink-under-test',
     deadLetters,
     logs,
+    failures,
+    counters,
     deadLetter: (letter) => deadLetters.push(letter),
     log: (message) => logs.push(message),
+    reportFailure: (error) => failures.push(error),
+    count: (counter, delta = 1) => counters.set(counter, (counters.get(counter) ?? 0) + delta),
   };
 }
 
