@@ -1,7 +1,9 @@
-import type { DecodedRecords } from './decoded-records.js';
-import type { CsvOptions, FormatRecord, TextFormat } from './format-config.js';
+import { CsvDecoder } from './csv-decoder.js';
+import type { DecodedRecords, DecodeOutput } from './decoded-records.js';
+import type { CsvOptions, CsvRow, FormatRecord, TextFormat } from './format-config.js';
+import { LinesDecoder, NdjsonDecoder } from './line-decoders.js';
 import { LineSplitter } from './line-splitter.js';
-import { createDecoder, type RecordDecoder } from './record-decoder.js';
+import type { RecordDecoder } from './record-decoder.js';
 
 /** How a line-oriented source turns bytes into records; parsed from each connector's config. */
 export interface TextSettings<F extends TextFormat = TextFormat> {
@@ -58,4 +60,22 @@ export class TextInput<F extends TextFormat> {
     if (partial !== undefined) this.records.reject(this.splitter.lineNumber, reason, partial);
     this.decoder.end();
   }
+}
+
+/** Builds the decoder for `format`; `csv` options apply to the csv format only. */
+function createDecoder<F extends TextFormat>(
+  format: F,
+  output: DecodeOutput<FormatRecord[F]>,
+  csv: CsvOptions,
+  maxRecordBytes: number,
+): RecordDecoder {
+  switch (format) {
+    case 'lines':
+      return new LinesDecoder(output as DecodeOutput<string>);
+    case 'ndjson':
+      return new NdjsonDecoder(output);
+    case 'csv':
+      return new CsvDecoder(output as DecodeOutput<CsvRow>, csv, maxRecordBytes);
+  }
+  throw new Error(`unknown text format: ${String(format)}`);
 }
