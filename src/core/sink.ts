@@ -16,6 +16,10 @@ export interface SinkContext {
   readonly operatorId: string;
   deadLetter(letter: SinkDeadLetter): void;
   log(message: string): void;
+  /** Fails the job from work the writer does in the background (an interval flush), outside any `write` call. */
+  reportFailure(error: unknown): void;
+  /** Adds to a named counter of this sink (e.g. `documentsIndexed`), reported in job metrics. */
+  count(counter: string, delta?: number): void;
 }
 
 /**

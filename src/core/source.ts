@@ -8,6 +8,8 @@ export type SourceMessage<T> = Exclude<StreamMessage<T>, { kind: 'barrier' }>;
 
 /** Reports one bad input item found by a source (an unparseable NDJSON line, a CSV row with the wrong arity). */
 export interface SourceDeadLetter {
+  /** Where within the source, when a source reads several inputs (a file of a glob); default: the source's name. */
+  readonly origin?: string;
   readonly position: number;
   readonly reason: string;
   readonly record: unknown;

@@ -6,7 +6,7 @@ import { JobCancelledError, OperatorError, reject } from '../core/errors.js';
 import { batchOfValues, type RecordBatch } from '../core/record-batch.js';
 import type { Sink, SinkWriter } from '../core/sink.js';
 import type { Source, SourceMessage } from '../core/source.js';
-import { collectSink } from '../testing/collect-sink.js';
+import { collectSink } from '../testing/index.js';
 import { runToCompletion } from '../testing/run-to-completion.js';
 import { steps, TestSource } from '../testing/test-source.js';
 import { WatermarkStrategy } from '../time/watermark-strategy.js';

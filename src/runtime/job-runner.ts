@@ -199,6 +199,12 @@ export class JobRunner implements JobClient {
           rejectedAtMs: this.options.clock.nowMs(),
         }),
       log: (m) => this.options.log(`[${operatorId}] ${m}`),
+      reportFailure: (e) =>
+        this.fail(e instanceof OperatorError ? e : new OperatorError(operatorId, undefined, e)),
+      count: (counter, delta = 1) => {
+        const counters = this.metricsLive.operator(operatorId).counters;
+        counters[counter] = (counters[counter] ?? 0) + delta;
+      },
     };
   }
 
@@ -211,7 +217,7 @@ export class JobRunner implements JobClient {
       operatorId: id,
       deadLetter: (l) =>
         this.routeDeadLetter(id, pump.node.output, {
-          origin: (pump.node.node.kind === 'source' ? pump.node.node.source.name : id) as string,
+          origin: l.origin ?? (pump.node.node.kind === 'source' ? pump.node.node.source.name : id),
           position: l.position,
           operatorId: id,
           reason: l.reason,

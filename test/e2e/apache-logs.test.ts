@@ -16,7 +16,7 @@ import { StreamEnvironment } from '../../src/api/stream-environment.js';
 import { fileSource } from '../../src/connectors/file/source.js';
 import { OutputTag } from '../../src/core/output-tag.js';
 import { type AccessLogEntry, parseAccessLogLine } from '../../src/formats/access-log.js';
-import { collectSink } from '../../src/testing/collect-sink.js';
+import { collectSink } from '../../src/testing/index.js';
 import { runToCompletion } from '../../src/testing/run-to-completion.js';
 import { minutes, seconds } from '../../src/time/duration.js';
 import { WatermarkStrategy } from '../../src/time/watermark-strategy.js';

@@ -90,7 +90,12 @@ describe('fileSource once', () => {
     ]);
     assert.deepEqual(positionsOf(batches), [2, 4]);
     assert.deepEqual(ctx.deadLetters, [
-      { position: 3, reason: 'expected 3 CSV fields (as in the header), got 2', record: '2,404' },
+      {
+        origin: `file:${path}`,
+        position: 3,
+        reason: 'expected 3 CSV fields (as in the header), got 2',
+        record: '2,404',
+      },
     ]);
   });
 
@@ -123,8 +128,9 @@ describe('fileSource once', () => {
     assert.deepEqual(valuesOf(batches), [{ a: '1', b: '2' }, { x: '9' }]);
     assert.deepEqual(ctx.deadLetters, [
       {
+        origin: `file:${join(d, '2.csv')}`,
         position: 3,
-        reason: `expected 1 CSV fields (as in the header), got 2 (in ${join(d, '2.csv')})`,
+        reason: 'expected 1 CSV fields (as in the header), got 2',
         record: '7,7',
       },
     ]);

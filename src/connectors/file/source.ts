@@ -189,9 +189,8 @@ class FileSourceReader<F extends TextFormat> implements SourceReader<FormatRecor
 
   private track(path: string): TrackedFile<F> {
     const origin = `file:${path}`;
-    const suffix = origin === this.sourceName ? '' : ` (in ${path})`;
     return new TrackedFile(path, this.settings, (position, reason, raw) =>
-      this.ctx.deadLetter({ position, reason: reason + suffix, record: raw }),
+      this.ctx.deadLetter({ origin, position, reason, record: raw }),
     );
   }
 }

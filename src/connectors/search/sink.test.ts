@@ -1,0 +1,311 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { StreamEnvironment } from '../../api/stream-environment.js';
+import type { BulkAction, BulkOptions, BulkResponse } from '../../search/bulk.js';
+import { EmbeddedSearchEngine } from '../../search/embedded/embedded-engine.js';
+import type { SearchEngine } from '../../search/search-engine.js';
+import { collectSink } from '../../testing/index.js';
+import { runToCompletion } from '../../testing/run-to-completion.js';
+import { steps, TestSource } from '../../testing/test-source.js';
+import { ManualClock } from '../../time/manual-clock.js';
+import { searchSink } from './sink.js';
+
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function freshEngine(): Promise<EmbeddedSearchEngine> {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-sink-'));
+  dirs.push(dir);
+  return EmbeddedSearchEngine.open({ dataDir: dir });
+}
+
+/** The real engine, with bulk calls recorded and optionally answered with injected item failures. */
+class RecordingEngine {
+  readonly bulkSizes: number[] = [];
+  /** Called per bulk request with its actions; may return per-item statuses to fake (undefined = real). */
+  fault:
+    | ((
+        actions: readonly BulkAction[],
+        call: number,
+      ) => Array<{ status: number; type: string } | undefined> | undefined)
+    | undefined;
+
+  constructor(readonly engine: SearchEngine) {}
+
+  asEngine(): SearchEngine {
+    return new Proxy(this.engine, {
+      get: (target, prop, receiver) => {
+        if (prop === 'bulk')
+          return (actions: readonly BulkAction[], options?: BulkOptions) => this.bulk(actions, options);
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+  }
+
+  private async bulk(actions: readonly BulkAction[], options?: BulkOptions): Promise<BulkResponse> {
+    this.bulkSizes.push(actions.length);
+    const faults = this.fault?.(actions, this.bulkSizes.length);
+    if (faults === undefined) return this.engine.bulk(actions, options);
+    const passed = actions.filter((_, i) => faults[i] === undefined);
+    const real = passed.length > 0 ? (await this.engine.bulk(passed, options)).items : [];
+    let next = 0;
+    const items = actions.map((a, i) => {
+      const f = faults[i];
+      if (f === undefined) return real[next++] as BulkResponse['items'][number];
+      const op = Object.keys(a).find((k) => k !== 'document' && k !== 'body') as 'index';
+      return {
+        [op]: {
+          _index: 'x',
+          _id: 'x',
+          status: f.status,
+          error: { type: f.type, reason: `injected ${f.type}` },
+        },
+      };
+    });
+    return { took: 0, errors: true, items };
+  }
+}
+
+async function sourceOf(engine: SearchEngine, index: string, id: string): Promise<unknown> {
+  const doc = await engine.get(index, id);
+  return doc.found ? doc._source : undefined;
+}
+
+interface Hit {
+  readonly id: string;
+  readonly path: string;
+  readonly status: number;
+}
+
+const hits = (n: number): Hit[] =>
+  Array.from({ length: n }, (_, i) => ({
+    id: `h${i}`,
+    path: `/p/${i % 3}`,
+    status: i % 5 === 0 ? 500 : 200,
+  }));
+
+describe('search sink', () => {
+  it('writes every record as a document, in batches of at most maxActions', async () => {
+    const rec = new RecordingEngine(await freshEngine());
+    const env = StreamEnvironment.create({ batchSize: 4 });
+    env
+      .fromCollection(hits(10))
+      .sinkTo(searchSink<Hit>({ engine: rec.asEngine(), index: 'hits', id: 'id', maxActions: 3 }));
+    const result = await runToCompletion(env);
+    assert.equal((await rec.engine.count('hits')).count, 10);
+    assert.ok(
+      rec.bulkSizes.every((n) => n <= 3),
+      `bulk sizes ${rec.bulkSizes}`,
+    );
+    assert.equal(result.metrics.operators['sink-2']?.counters.documentsWritten, 10);
+  });
+
+  it('is idempotent with deterministic ids: replaying the same records adds no duplicates', async () => {
+    const engine = await freshEngine();
+    for (let run = 0; run < 2; run++) {
+      const env = StreamEnvironment.create();
+      env.fromCollection(hits(25)).sinkTo(searchSink<Hit>({ engine, index: 'hits', id: 'id' }));
+      await runToCompletion(env);
+    }
+    assert.equal((await engine.count('hits')).count, 25);
+  });
+
+  it('treats a create conflict on replay as already written, not as a failure', async () => {
+    const engine = await freshEngine();
+    let skipped = 0;
+    for (let run = 0; run < 2; run++) {
+      const env = StreamEnvironment.create();
+      env
+        .fromCollection(hits(5))
+        .sinkTo(searchSink<Hit>({ engine, index: 'hits', id: 'id', op: 'create' }), { uid: 'out' });
+      const r = await runToCompletion(env);
+      skipped = r.metrics.operators.out?.counters.duplicatesSkipped ?? 0;
+      assert.equal(r.metrics.deadLetters, 0);
+    }
+    assert.equal(skipped, 5);
+    assert.equal((await engine.count('hits')).count, 5);
+  });
+
+  it('names indices from event time and from fields', async () => {
+    const engine = await freshEngine();
+    const env = StreamEnvironment.create();
+    const day = Date.UTC(2024, 2, 5, 10);
+    env
+      .fromSource(
+        new TestSource([
+          steps.timestamped<Hit>(
+            [{ id: 'a', path: '/', status: 200 }, day],
+            [{ id: 'b', path: '/', status: 404 }, day + 86_400_000],
+          ),
+        ]),
+      )
+      .sinkTo(searchSink<Hit>({ engine, index: 'weblogs-{yyyy.MM.dd}', id: 'id' }));
+    env
+      .fromCollection([{ service: 'Checkout', n: 1 }])
+      .sinkTo(searchSink({ engine, index: '{service}-events' }));
+    await runToCompletion(env);
+    const names = (await engine.listIndices()).map((i) => i.index);
+    assert.deepEqual(names, ['checkout-events', 'weblogs-2024.03.05', 'weblogs-2024.03.06']);
+  });
+
+  it('sends documents the engine rejects for good to the dead-letter index with the original, and carries on', async () => {
+    const engine = await freshEngine();
+    await engine.createIndex('typed', { mappings: { properties: { status: { type: 'long' } } } });
+    const env = StreamEnvironment.create({ log: () => {} });
+    const records = [
+      { id: '1', status: 200 },
+      { id: '2', status: 'not a number' },
+      { id: '3', status: 404 },
+    ];
+    env.fromCollection(records).sinkTo(searchSink({ engine, index: 'typed', id: 'id' }), { uid: 'out' });
+    const result = await runToCompletion(env);
+    assert.equal((await engine.count('typed')).count, 2);
+    assert.equal(result.metrics.deadLetters, 1);
+    assert.equal(result.metrics.operators.out?.counters.documentsDeadLettered, 1);
+    const dead = await engine.search('sluice-dead-letters', { query: { match_all: {} } });
+    assert.equal(dead.hits.total?.value, 1);
+    const letter = dead.hits.hits[0]?._source as Record<string, unknown>;
+    assert.equal((letter.error as { type: string }).type, 'mapper_parsing_exception');
+    assert.equal(letter.index, 'typed');
+    assert.equal(letter.id, '2');
+    assert.deepEqual(JSON.parse(letter.document as string), records[1]);
+    assert.equal(letter.position, 2);
+  });
+
+  it('retries items rejected with 429 until they are written, and counts the retries', async () => {
+    const rec = new RecordingEngine(await freshEngine());
+    rec.fault = (actions, call) =>
+      call <= 2
+        ? actions.map((_, i) =>
+            i % 2 === 0 ? { status: 429, type: 'es_rejected_execution_exception' } : undefined,
+          )
+        : undefined;
+    const env = StreamEnvironment.create({ log: () => {} });
+    env
+      .fromCollection(hits(6))
+      .sinkTo(
+        searchSink<Hit>({
+          engine: rec.asEngine(),
+          index: 'hits',
+          id: 'id',
+          initialBackoffMs: 1,
+          maxBackoffMs: 2,
+        }),
+        { uid: 'out' },
+      );
+    const result = await runToCompletion(env);
+    assert.equal((await rec.engine.count('hits')).count, 6);
+    assert.equal(result.metrics.operators.out?.counters.bulkRetries, 2);
+    assert.equal(result.metrics.deadLetters, 0);
+  });
+
+  it('fails the job instead of dropping documents when retries run out', async () => {
+    const rec = new RecordingEngine(await freshEngine());
+    rec.fault = (actions) => actions.map(() => ({ status: 503, type: 'unavailable_shards_exception' }));
+    const env = StreamEnvironment.create({ log: () => {} });
+    env
+      .fromCollection(hits(2))
+      .sinkTo(
+        searchSink<Hit>({
+          engine: rec.asEngine(),
+          index: 'hits',
+          id: 'id',
+          maxRetries: 2,
+          initialBackoffMs: 1,
+          maxBackoffMs: 1,
+        }),
+        { uid: 'out' },
+      );
+    await assert.rejects(
+      runToCompletion(env),
+      /operator "out" failed: 2 documents still rejected after 2 retries \(last: unavailable_shards_exception/,
+    );
+  });
+
+  it('fails the job when the engine refuses access (403)', async () => {
+    const rec = new RecordingEngine(await freshEngine());
+    rec.fault = (actions) => actions.map(() => ({ status: 403, type: 'security_exception' }));
+    const env = StreamEnvironment.create({ log: () => {} });
+    env.fromCollection(hits(1)).sinkTo(searchSink<Hit>({ engine: rec.asEngine(), index: 'hits' }));
+    await assert.rejects(runToCompletion(env), /refused index into .*403 security_exception/);
+  });
+
+  it('updates, upserts and deletes by id; an update of a missing document is a dead letter', async () => {
+    const engine = await freshEngine();
+    const run = async (op: 'index' | 'update' | 'upsert' | 'delete', records: object[]) => {
+      const env = StreamEnvironment.create({ log: () => {} });
+      env.fromCollection(records).sinkTo(searchSink({ engine, index: 'users', id: 'id', op }));
+      return runToCompletion(env);
+    };
+    await run('index', [{ id: 'u1', name: 'Ann', visits: 1 }]);
+    await run('update', [{ id: 'u1', visits: 2 }]);
+    assert.deepEqual(await sourceOf(engine, 'users', 'u1'), { id: 'u1', name: 'Ann', visits: 2 });
+    const missing = await run('update', [{ id: 'u2', visits: 1 }]);
+    assert.equal(missing.metrics.deadLetters, 1);
+    await run('upsert', [{ id: 'u2', visits: 7 }]);
+    assert.deepEqual(await sourceOf(engine, 'users', 'u2'), { id: 'u2', visits: 7 });
+    await run('delete', [{ id: 'u1' }]);
+    assert.equal((await engine.get('users', 'u1')).found, false);
+  });
+
+  it('rejects records that cannot be documents as bad input', async () => {
+    const engine = await freshEngine();
+    const env = StreamEnvironment.create({ log: () => {} });
+    env
+      .fromCollection<unknown>([{ id: 'ok' }, 'just a string', { noId: true }])
+      .sinkTo(searchSink<unknown>({ engine, index: 'x', id: 'id', op: 'upsert' }));
+    const result = await runToCompletion(env);
+    assert.equal(result.metrics.deadLetters, 2);
+    assert.deepEqual(
+      result.deadLetterSamples.map((d) => d.reason),
+      ['a document must be a JSON object, got string', 'document id field "id" is missing'],
+    );
+  });
+
+  it('makes documents searchable once the flush interval passes, not before', async () => {
+    const engine = await freshEngine();
+    const clock = new ManualClock(0);
+    const env = StreamEnvironment.create({ clock });
+    const source = new TestSource<Hit>([steps.records(...hits(3))], { clock, after: 'hold' });
+    env
+      .fromSource(source)
+      .sinkTo(searchSink<Hit>({ engine, index: 'live', id: 'id', flushIntervalMs: 1000 }));
+    const job = env.executeAsync('live');
+    await source.done;
+    assert.equal(await engine.indexExists('live'), false, 'buffered, not yet written');
+    clock.advance(999);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(await engine.indexExists('live'), false);
+    clock.advance(1);
+    for (let i = 0; i < 20 && !(await engine.indexExists('live')); i++)
+      await new Promise((r) => setImmediate(r));
+    assert.equal((await engine.count('live')).count, 3, 'written and searchable after flushIntervalMs');
+    await job.stop();
+  });
+
+  it('rejects invalid options with the field named', () => {
+    assert.throws(() => searchSink({ index: 'x', maxActions: 0 }), /invalid search sink options: maxActions/);
+    assert.throws(
+      () => searchSink({ index: 'x', url: 'kafka://nope' }),
+      /unsupported search engine URL "kafka:\/\/nope"/,
+    );
+  });
+
+  it('passes records on unchanged for other consumers of the same stream', async () => {
+    const engine = await freshEngine();
+    const env = StreamEnvironment.create();
+    const both = env.fromCollection(hits(3));
+    const copy = collectSink<Hit>();
+    both.sinkTo(searchSink<Hit>({ engine, index: 'hits' }));
+    both.sinkTo(copy);
+    await runToCompletion(env);
+    assert.equal(copy.values.length, 3);
+    assert.equal((await engine.count('hits')).count, 3);
+  });
+});
