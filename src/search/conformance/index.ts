@@ -1,0 +1,2 @@
+export * from './conformance-helpers.js';
+export * from './search-engine-conformance.js';
