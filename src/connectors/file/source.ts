@@ -48,7 +48,6 @@ export function fileSourceFromConfig(config: FileSourceConfig): Source<unknown> 
 
 class FileSourceReader<F extends TextFormat> implements SourceReader<FormatRecord[F]> {
   private readonly settings: TextSettings<F>;
-  private readonly sourceName: string;
   /** Files in reading order; a retiring file comes before the new file at its path. */
   private files: TrackedFile<F>[] = [];
   private started = false;
@@ -61,7 +60,6 @@ class FileSourceReader<F extends TextFormat> implements SourceReader<FormatRecor
     private readonly ctx: SourceContext,
   ) {
     this.settings = { format: config.format as F, csv: config.csv, maxLineBytes: config.maxLineBytes };
-    this.sourceName = `file:${list.pattern}`;
   }
 
   async read(): Promise<SourceMessage<FormatRecord[F]>> {

@@ -187,18 +187,16 @@ describe('search sink', () => {
           )
         : undefined;
     const env = StreamEnvironment.create({ log: () => {} });
-    env
-      .fromCollection(hits(6))
-      .sinkTo(
-        searchSink<Hit>({
-          engine: rec.asEngine(),
-          index: 'hits',
-          id: 'id',
-          initialBackoffMs: 1,
-          maxBackoffMs: 2,
-        }),
-        { uid: 'out' },
-      );
+    env.fromCollection(hits(6)).sinkTo(
+      searchSink<Hit>({
+        engine: rec.asEngine(),
+        index: 'hits',
+        id: 'id',
+        initialBackoffMs: 1,
+        maxBackoffMs: 2,
+      }),
+      { uid: 'out' },
+    );
     const result = await runToCompletion(env);
     assert.equal((await rec.engine.count('hits')).count, 6);
     assert.equal(result.metrics.operators.out?.counters.bulkRetries, 2);
@@ -209,19 +207,17 @@ describe('search sink', () => {
     const rec = new RecordingEngine(await freshEngine());
     rec.fault = (actions) => actions.map(() => ({ status: 503, type: 'unavailable_shards_exception' }));
     const env = StreamEnvironment.create({ log: () => {} });
-    env
-      .fromCollection(hits(2))
-      .sinkTo(
-        searchSink<Hit>({
-          engine: rec.asEngine(),
-          index: 'hits',
-          id: 'id',
-          maxRetries: 2,
-          initialBackoffMs: 1,
-          maxBackoffMs: 1,
-        }),
-        { uid: 'out' },
-      );
+    env.fromCollection(hits(2)).sinkTo(
+      searchSink<Hit>({
+        engine: rec.asEngine(),
+        index: 'hits',
+        id: 'id',
+        maxRetries: 2,
+        initialBackoffMs: 1,
+        maxBackoffMs: 1,
+      }),
+      { uid: 'out' },
+    );
     await assert.rejects(
       runToCompletion(env),
       /operator "out" failed: 2 documents still rejected after 2 retries \(last: unavailable_shards_exception/,
