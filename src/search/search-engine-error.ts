@@ -27,9 +27,14 @@ export class SearchEngineError extends Error {
     readonly status: number,
     options: { rootCause?: readonly SearchErrorCause[]; extra?: Record<string, unknown> } = {},
   ) {
-    super(`${type}: ${reason}`);
+    const rootCause = options.rootCause ?? [{ type, reason, ...(options.extra ?? {}) }];
+    // The message names the real cause too, so logs and CLI output of wrapped errors are actionable.
+    const causes = rootCause
+      .filter((c) => c.type !== type || c.reason !== reason)
+      .map((c) => `${c.type}: ${c.reason}`);
+    super(`${type}: ${reason}${causes.length > 0 ? ` (caused by ${causes.join('; ')})` : ''}`);
     this.extra = options.extra ?? {};
-    this.rootCause = options.rootCause ?? [{ type, reason, ...this.extra }];
+    this.rootCause = rootCause;
   }
 
   /** Extra fields ES puts next to type/reason (e.g. `index`, `resource.id`). */

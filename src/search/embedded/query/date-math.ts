@@ -87,10 +87,14 @@ const FIXED_UNIT_MS: Record<string, number> = {
 
 function add(ms: number, amount: number, unit: string): number {
   if (unit === 'y' || unit === 'M') {
+    // Like java.time's plusMonths: the day is clamped to the target month's length (Jan 31 + 1M = Feb 29).
     const d = new Date(ms);
-    if (unit === 'y') d.setUTCFullYear(d.getUTCFullYear() + amount);
-    else d.setUTCMonth(d.getUTCMonth() + amount);
-    return d.getTime();
+    const months = d.getUTCFullYear() * 12 + d.getUTCMonth() + (unit === 'y' ? 12 * amount : amount);
+    const year = Math.floor(months / 12);
+    const month = months - year * 12;
+    const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+    const day = Math.min(d.getUTCDate(), lastDay);
+    return Date.UTC(year, month, day) + (ms - Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
   }
   return ms + amount * FIXED_UNIT_MS[unit]!;
 }

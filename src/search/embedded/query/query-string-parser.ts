@@ -129,7 +129,7 @@ class QueryStringParser {
   private parseClause(fields: readonly FieldBoost[]): QueryNode {
     let target = fields;
     let explicitField: string | undefined;
-    const fieldMatch = /^((?:\\.|[^\s:()"\\[\]{}^~])+):(?!\/)/.exec(this.text.slice(this.at));
+    const fieldMatch = /^((?:\\.|[^\s:()"\\[\]{}^~])+):/.exec(this.text.slice(this.at));
     if (fieldMatch) {
       explicitField = unescapeQuery(fieldMatch[1]!);
       this.at += fieldMatch[0].length;
