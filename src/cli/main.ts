@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, SluiceError } from '../core/errors.js';
 import { CliUsageError } from './cli-error.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerIndicesCommand } from './commands/indices.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerSearchCommand } from './commands/search.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -23,6 +26,9 @@ export function createProgram(): Command {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   registerRunCommand(program);
+  registerDemoCommand(program);
+  registerSearchCommand(program);
+  registerIndicesCommand(program);
   return program;
 }
 
@@ -39,12 +45,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     const debug = process.env.SLUICE_DEBUG === '1';
-    if (e instanceof SluiceError && !debug) process.stderr.write(`error: ${e.message}\n`);
-    else
-      process.stderr.write(
-        `error: ${e instanceof Error ? (debug ? (e.stack ?? e.message) : e.message) : String(e)}\n`,
-      );
-    if (!debug) process.stderr.write('(set SLUICE_DEBUG=1 for the stack trace)\n');
+    const known = e instanceof SluiceError || (e instanceof Error && e.name === 'SearchEngineError');
+    if (debug) process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    else process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    // Our own errors say what went wrong; anything else may be a bug worth a stack trace.
+    if (!debug && !known) process.stderr.write('(set SLUICE_DEBUG=1 for the stack trace)\n');
     return 1;
   }
 }

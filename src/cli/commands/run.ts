@@ -9,14 +9,19 @@ import type { Sink } from '../../core/sink.js';
 import type { JobClient } from '../../runtime/job-client.js';
 import { systemClock } from '../../time/system-clock.js';
 import { positiveInteger } from '../cli-error.js';
+import { engineUrl, URL_OPTION_HELP } from '../engine-option.js';
 import { loadPipeline } from '../load-pipeline.js';
 import { ProgressLine, renderSummary } from '../progress-line.js';
+import { DEFAULT_SEARCH_PORT, parsePort, startSearchServer } from '../search-server.js';
 import { stopOnSignal } from '../stop-on-signal.js';
 
 export interface RunOptions {
   readonly deadLetters?: string;
   readonly parallelism?: number;
   readonly progress: boolean;
+  /** Serve the search API on this port (true: the default port) while the job runs. */
+  readonly serve?: boolean | number;
+  readonly url?: string;
 }
 
 /**
@@ -50,6 +55,15 @@ export async function runPipeline(
     },
   });
   const removeSignalHandlers = stopOnSignal(() => jobs, log);
+  const served =
+    options.serve === undefined || options.serve === false
+      ? undefined
+      : await startSearchServer(
+          engineUrl(options.url),
+          options.serve === true ? DEFAULT_SEARCH_PORT : options.serve,
+          log,
+        );
+  if (served !== undefined) log(`search API on ${served.url} (try: curl '${served.url}/_cat/indices?v')`);
   // The pipeline sees its own arguments as if it had been run directly: process.argv.slice(2).
   process.argv = [process.argv[0] as string, resolve(pipeline), ...args];
   try {
@@ -69,6 +83,7 @@ export async function runPipeline(
     return jobs;
   } finally {
     progress.clear();
+    await served?.stop();
     removeSignalHandlers();
     uninstall();
   }
@@ -93,12 +108,19 @@ export function registerRunCommand(program: Command): void {
       positiveInteger('--parallelism'),
     )
     .option('--no-progress', 'do not draw the live progress line on the terminal')
+    .option(
+      '--serve [port]',
+      `serve the Elasticsearch-compatible search API while the job runs (default port ${DEFAULT_SEARCH_PORT})`,
+      parsePort,
+    )
+    .option('--url <url>', `engine the search API serves: ${URL_OPTION_HELP}`)
     .addHelpText(
       'after',
       `
 Examples:
   $ sluice run examples/status-per-minute.ts ../shared/data/apache_logs
   $ sluice run --dead-letters dead.ndjson --parallelism 4 job.js
+  $ sluice run --serve 9292 job.ts      # then: curl 'localhost:9292/_cat/indices?v'
 
 Ctrl-C stops the job cleanly (records already read are processed, sinks flush); press it twice to exit at once.`,
     )

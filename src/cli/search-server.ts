@@ -1,0 +1,42 @@
+import { openSearchEngine } from '../search/open-search-engine.js';
+import { DEFAULT_SEARCH_PORT, serveSearchApi } from '../server/serve.js';
+
+export interface ServedEngine {
+  /** e.g. http://127.0.0.1:9292 */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves the search API for the engine at `engineUrl` while a job runs. The job's search sinks
+ * with the same URL share the engine instance, so what they write is searchable at once.
+ */
+export async function startSearchServer(
+  engineUrl: string,
+  port: number,
+  log: (line: string) => void,
+): Promise<ServedEngine> {
+  const shared = await openSearchEngine(engineUrl);
+  try {
+    const server = await serveSearchApi(shared.engine, { port, log });
+    return {
+      url: server.url,
+      stop: async () => {
+        await server.close();
+        await shared.release();
+      },
+    };
+  } catch (e) {
+    await shared.release();
+    throw e;
+  }
+}
+
+export function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new Error(`--port must be a port number (0-65535), got "${value}"`);
+  return n;
+}
+
+export { DEFAULT_SEARCH_PORT };

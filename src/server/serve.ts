@@ -1,0 +1,49 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { SearchEngine } from '../search/search-engine.js';
+import { createSearchApi, type SearchApiOptions } from './search-api.js';
+
+/** sluice's default HTTP port for the search API (Elasticsearch's 9200 is left to real clusters). */
+export const DEFAULT_SEARCH_PORT = 9292;
+
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:9292`. */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the search API on `host:port` (localhost by default: the embedded engine has no
+ * authentication). Port 0 picks a free port (tests).
+ */
+export async function serveSearchApi(
+  engine: SearchEngine,
+  options: SearchApiOptions & { host?: string; port?: number } = {},
+): Promise<RunningServer> {
+  const app = createSearchApi(engine, options);
+  const host = options.host ?? '127.0.0.1';
+  return new Promise((resolve, reject) => {
+    const server = serve(
+      { fetch: app.fetch, hostname: host, port: options.port ?? DEFAULT_SEARCH_PORT },
+      (info: AddressInfo) => {
+        resolve({
+          url: `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`,
+          port: info.port,
+          close: () =>
+            new Promise<void>((done) => {
+              server.close(() => done());
+              (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+            }),
+        });
+      },
+    );
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new Error(`port ${options.port} is already in use: choose another with --port`)
+          : e,
+      );
+    });
+  });
+}
