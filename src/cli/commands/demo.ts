@@ -27,9 +27,10 @@ function howToQuery(api: string, indices: string, url: string): string {
     `  curl '${api}/_cat/indices?v'`,
     `  curl '${api}/weblogs-*/_search?q=status:500&size=3&pretty'`,
     `  curl '${api}/weblogs-stats/_search?sort=p95_latency_ms:desc&size=3&pretty'`,
-    `  curl -H 'content-type: application/json' '${api}/weblogs-*/_search?pretty' -d '{"size":0,"aggs":{"by_status":{"terms":{"field":"status"}}}}'`,
+    `  curl -H 'content-type: application/json' '${api}/weblogs-*,-weblogs-stats/_search?pretty' -d '{"size":0,"aggs":{"by_status":{"terms":{"field":"status"}}}}'`,
     `  npx sluice search 'weblogs-*' 'status:500 AND method:POST'${urlFlag}`,
     `  npx sluice search weblogs-stats --sort p95_latency_ms:desc --size 5${urlFlag}`,
+    '(weblogs-* also matches weblogs-stats; "weblogs-*,-weblogs-stats" means raw events only)',
     'Ctrl-C stops; the indexed data is kept for the next start.',
   ].join('\n');
 }
