@@ -7,6 +7,7 @@ export { createWebAccessGenerator, type WebAccessEvent } from './connectors/data
 export { fileSink } from './connectors/file/sink.js';
 export { fileSource } from './connectors/file/source.js';
 export { printSink } from './connectors/print/sink.js';
+export { searchSink } from './connectors/search/sink.js';
 export { socketTextSource } from './connectors/socket/source.js';
 export { stdinSource } from './connectors/stdin/source.js';
 export type { Collector } from './core/collector.js';
@@ -29,6 +30,10 @@ export * from './formats/access-log.js';
 export type * from './operators/process-function.js';
 export type { JobClient, JobResult } from './runtime/job-client.js';
 export type { JobMetricsSnapshot } from './runtime/job-metrics.js';
+export { EmbeddedSearchEngine } from './search/embedded/embedded-engine.js';
+export * from './search/index.js';
+export { DEFAULT_ENGINE_URL, openSearchEngine, parseEngineUrl } from './search/open-search-engine.js';
+export { DEFAULT_SEARCH_PORT, serveSearchApi } from './server/serve.js';
 export * from './state/index.js';
 export * from './time/index.js';
 export * from './window/index.js';
