@@ -5,7 +5,7 @@ import type { Collector } from '../core/collector.js';
 import { OutputTag } from '../core/output-tag.js';
 import type { ValueState } from '../state/keyed-state.js';
 import { valueState } from '../state/state-descriptors.js';
-import { collectSink } from '../testing/collect-sink.js';
+import { collectSink } from '../testing/index.js';
 import { runToCompletion } from '../testing/run-to-completion.js';
 import { steps, TestSource } from '../testing/test-source.js';
 import { ManualClock } from '../time/manual-clock.js';

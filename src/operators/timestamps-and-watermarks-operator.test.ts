@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StreamEnvironment } from '../api/stream-environment.js';
-import { collectSink } from '../testing/collect-sink.js';
+import { collectSink } from '../testing/index.js';
 import { runToCompletion } from '../testing/run-to-completion.js';
 import { steps, TestSource } from '../testing/test-source.js';
 import { ManualClock } from '../time/manual-clock.js';
@@ -23,7 +23,7 @@ async function watermarksOf(strategy: WatermarkStrategy<Ev>, events: Ev[][]): Pr
     .assignTimestampsAndWatermarks(strategy.withTimestamp((e) => e.ts))
     .sinkTo(sink);
   await runToCompletion(env);
-  return sink.watermarks;
+  return sink.watermarksMs;
 }
 
 describe('watermark strategies', () => {

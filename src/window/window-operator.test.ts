@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { DataStream } from '../api/data-stream.js';
 import { StreamEnvironment } from '../api/stream-environment.js';
 import { OutputTag } from '../core/output-tag.js';
-import { collectSink } from '../testing/collect-sink.js';
+import { collectSink } from '../testing/index.js';
 import { runToCompletion } from '../testing/run-to-completion.js';
 import { steps, TestSource, type TestStep } from '../testing/test-source.js';
 import { ManualClock } from '../time/manual-clock.js';
