@@ -60,28 +60,31 @@ const STATUSES = [200, 200, 200, 200, 200, 200, 301, 304, 404, 404, 500, 503];
 const START_MS = Date.UTC(2024, 0, 1);
 const SPAN_MS = 86_400_000;
 
-function generate(n: number): Record<string, unknown>[] {
+/** Yields the documents in batches, identically on every call (same seed), so both writers get the same rows. */
+function* generateBatches(n: number, batchSize: number): Generator<Record<string, unknown>[]> {
   const rand = prng(42);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
-  const docs: Record<string, unknown>[] = [];
-  for (let i = 0; i < n; i++) {
-    const method = pick(METHODS);
-    const requestPath = pick(PATHS);
-    const status = pick(STATUSES);
-    const words = Array.from({ length: 6 + Math.floor(rand() * 6) }, () => pick(WORDS)).join(' ');
-    docs.push({
-      '@timestamp': new Date(START_MS + Math.floor((i / n) * SPAN_MS)).toISOString(),
-      ip: `10.${Math.floor(rand() * 20)}.${Math.floor(rand() * 250)}.${Math.floor(rand() * 250)}`,
-      method,
-      path: requestPath,
-      status,
-      bytes: Math.floor(rand() * 50_000),
-      latency_ms: Math.round(rand() * 2000 * 100) / 100,
-      user_agent: pick(AGENTS),
-      message: `${method} ${requestPath} ${status} ${words}`,
-    });
+  for (let from = 0; from < n; from += batchSize) {
+    const docs: Record<string, unknown>[] = [];
+    for (let i = from; i < Math.min(n, from + batchSize); i++) {
+      const method = pick(METHODS);
+      const requestPath = pick(PATHS);
+      const status = pick(STATUSES);
+      const words = Array.from({ length: 6 + Math.floor(rand() * 6) }, () => pick(WORDS)).join(' ');
+      docs.push({
+        '@timestamp': new Date(START_MS + Math.floor((i / n) * SPAN_MS)).toISOString(),
+        ip: `10.${Math.floor(rand() * 20)}.${Math.floor(rand() * 250)}.${Math.floor(rand() * 250)}`,
+        method,
+        path: requestPath,
+        status,
+        bytes: Math.floor(rand() * 50_000),
+        latency_ms: Math.round(rand() * 2000 * 100) / 100,
+        user_agent: pick(AGENTS),
+        message: `${method} ${requestPath} ${status} ${words}`,
+      });
+    }
+    yield docs;
   }
-  return docs;
 }
 
 const MAPPINGS = {
@@ -121,10 +124,12 @@ async function latency(name: string, run: (i: number) => Promise<unknown>): Prom
 async function main(): Promise<void> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-'));
   try {
-    console.log(`generating ${DOCS.toLocaleString('en')} web-access documents ...`);
-    const docs = generate(DOCS);
+    console.log(
+      `indexing ${DOCS.toLocaleString('en')} generated web-access documents in batches of ${BATCH} (generation is not timed) ...`,
+    );
 
-    // Baseline: the engine's own table and statement, written by hand in one transaction per batch.
+    // Baseline: the engine's own table and row format, written by hand with one prepared upsert per
+    // row and one transaction per batch.
     const db = openDatabase(path.join(root, 'baseline'));
     const idx = Number(
       db
@@ -135,36 +140,54 @@ async function main(): Promise<void> {
         .get(),
     );
     const upsert = db.prepare(UPSERT_DOC_SQL);
-    const writeBatch = db.transaction((from: number, to: number) => {
-      for (let i = from; i < to; i++) upsert.get({ idx, id: String(i), source: JSON.stringify(docs[i]) });
+    const writeBatch = db.transaction((docs: Record<string, unknown>[], firstId: number) => {
+      for (let i = 0; i < docs.length; i++)
+        upsert.get({ idx, id: String(firstId + i), source: JSON.stringify(docs[i]) });
     });
-    let started = performance.now();
-    for (let from = 0; from < DOCS; from += BATCH) writeBatch(from, Math.min(DOCS, from + BATCH));
-    const baselineSeconds = (performance.now() - started) / 1000;
+    let baselineMs = 0;
+    let firstId = 0;
+    for (const docs of generateBatches(DOCS, BATCH)) {
+      const started = performance.now();
+      writeBatch(docs, firstId);
+      baselineMs += performance.now() - started;
+      firstId += docs.length;
+    }
     db.close();
 
+    // The engine: the same documents through `bulk`, then a refresh that waits until every document
+    // is searchable (the replica has built its columns), so the ratio counts all of the engine's work.
     const engine = await EmbeddedSearchEngine.open({ dataDir: path.join(root, 'engine') });
     await engine.createIndex('weblogs', { mappings: MAPPINGS });
-    started = performance.now();
-    for (let from = 0; from < DOCS; from += BATCH) {
-      const actions: BulkAction[] = [];
-      for (let i = from; i < Math.min(DOCS, from + BATCH); i++)
-        actions.push({ index: { _index: 'weblogs', _id: String(i) }, document: docs[i]! });
+    let engineMs = 0;
+    firstId = 0;
+    for (const docs of generateBatches(DOCS, BATCH)) {
+      const started = performance.now();
+      const actions: BulkAction[] = docs.map((document, i) => ({
+        index: { _index: 'weblogs', _id: String(firstId + i) },
+        document,
+      }));
       const response = await engine.bulk(actions);
+      engineMs += performance.now() - started;
       if (response.errors) throw new Error('bulk reported item errors');
+      firstId += docs.length;
     }
-    const engineSeconds = (performance.now() - started) / 1000;
-    const baselineRate = DOCS / baselineSeconds;
-    const engineRate = DOCS / engineSeconds;
+    const bulkOnlyMs = engineMs;
+    const refreshStarted = performance.now();
+    await engine.refresh('weblogs');
+    engineMs += performance.now() - refreshStarted;
+
+    const baselineRate = DOCS / (baselineMs / 1000);
+    const engineRate = DOCS / (engineMs / 1000);
     const ratio = engineRate / baselineRate;
+    const rate = (r: number) => Math.round(r).toLocaleString('en').padStart(9);
     console.log(
-      `hand-written better-sqlite3 insert  ${Math.round(baselineRate).toLocaleString('en').padStart(9)} docs/s  (${baselineSeconds.toFixed(1)} s)`,
+      `hand-written better-sqlite3 upserts      ${rate(baselineRate)} docs/s  (${(baselineMs / 1000).toFixed(1)} s)`,
     );
     console.log(
-      `EmbeddedSearchEngine.bulk           ${Math.round(engineRate).toLocaleString('en').padStart(9)} docs/s  (${engineSeconds.toFixed(1)} s)`,
+      `EmbeddedSearchEngine.bulk + refresh      ${rate(engineRate)} docs/s  (${(engineMs / 1000).toFixed(1)} s; bulk calls alone ${(bulkOnlyMs / 1000).toFixed(1)} s)`,
     );
     console.log(
-      `ratio engine / baseline             ${ratio.toFixed(2)}  (target >= 0.7: ${ratio >= 0.7 ? 'met' : 'NOT met'})`,
+      `ratio engine / baseline                  ${ratio.toFixed(2)}  (target >= 0.7: ${ratio >= 0.7 ? 'met' : 'NOT met'})`,
     );
 
     const count = await engine.count('weblogs');

@@ -67,30 +67,31 @@ export class BulkWriter {
     document: Record<string, unknown>,
     op: 'index' | 'create',
   ): BulkItemResult {
-    const existing = index.memory.docOf(id);
-    if (op === 'create' && existing !== undefined) {
+    const current = this.ctx.store.head(index.idx, id);
+    const live = current !== undefined && current.live === 1;
+    if (op === 'create' && live) {
       throw new SearchEngineError(
         'version_conflict_engine_exception',
-        `[${id}]: version conflict, document already exists (current version [${index.memory.versions[existing]}])`,
+        `[${id}]: version conflict, document already exists (current version [${current.version}])`,
         409,
         { extra: { index_uuid: index.uuid } },
       );
     }
-    return this.store(index, id, document, existing === undefined ? 'created' : 'updated', existing);
+    return this.store(index, id, document, live ? 'updated' : 'created', current?.version ?? 0);
   }
 
+  /** Validates against the mapping (growing it dynamically), then writes the row with the next version. */
   private store(
     index: OpenIndex,
     id: string,
     document: Record<string, unknown>,
     result: 'created' | 'updated',
-    previous = index.memory.docOf(id),
+    previousVersion: number,
   ): BulkItemResult {
     const parsed = parseDocument(index.mapping, document, id);
     if (parsed.mappingChanged) this.changedMappings.add(index);
-    const json = JSON.stringify(document);
-    const { seq, version } = this.ctx.store.upsert(index.idx, id, json);
-    index.memory.put(id, seq, version, parsed, json.length, previous);
+    const version = previousVersion + 1;
+    const seq = this.ctx.store.put(index.idx, id, version, JSON.stringify(document));
     return {
       _index: index.name,
       _id: id,
@@ -104,12 +105,13 @@ export class BulkWriter {
   }
 
   private update(index: OpenIndex, id: string, body: UpdateBody): BulkItemResult {
-    if (!isPlainObject(body as unknown))
+    if (!isPlainObject(body as unknown)) {
       throw new SearchEngineError(
         'action_request_validation_exception',
         'Validation Failed: 1: script or doc is missing;',
         400,
       );
+    }
     for (const key of Object.keys(body)) {
       if (!['doc', 'doc_as_upsert', 'upsert', 'detect_noop'].includes(key)) {
         throw new SearchEngineError(
@@ -119,46 +121,47 @@ export class BulkWriter {
         );
       }
     }
-    const doc = index.memory.docOf(id);
-    if (doc === undefined) {
-      if (body.upsert !== undefined) return this.store(index, id, body.upsert, 'created');
+    const current = this.ctx.store.current(index.idx, id);
+    if (current === undefined || current.source === null) {
+      const previousVersion = current?.version ?? 0;
+      if (body.upsert !== undefined) return this.store(index, id, body.upsert, 'created', previousVersion);
       if (body.doc_as_upsert === true && body.doc !== undefined)
-        return this.store(index, id, body.doc, 'created');
+        return this.store(index, id, body.doc, 'created', previousVersion);
       throw new SearchEngineError('document_missing_exception', `[${id}]: document missing`, 404, {
         extra: { index_uuid: index.uuid },
       });
     }
-    if (body.doc === undefined)
+    if (body.doc === undefined) {
       throw new SearchEngineError(
         'action_request_validation_exception',
         'Validation Failed: 1: script or doc is missing;',
         400,
       );
-    const seq = index.memory.seqs[doc]!;
-    const current = JSON.parse(this.ctx.store.source(seq) ?? '{}') as Record<string, unknown>;
-    const merged = deepMerge(current, body.doc);
-    if (body.detect_noop !== false && JSON.stringify(merged) === JSON.stringify(current)) {
+    }
+    const stored = JSON.parse(current.source) as Record<string, unknown>;
+    const merged = deepMerge(stored, body.doc);
+    if (body.detect_noop !== false && JSON.stringify(merged) === current.source) {
       return {
         _index: index.name,
         _id: id,
-        _version: index.memory.versions[doc]!,
+        _version: current.version,
         result: 'noop',
         _shards: { total: 0, successful: 0, failed: 0 },
-        _seq_no: seq - 1,
+        _seq_no: current.seq - 1,
         _primary_term: 1,
         status: 200,
       };
     }
-    return this.store(index, id, merged, 'updated');
+    return this.store(index, id, merged, 'updated', current.version);
   }
 
   private delete(index: OpenIndex, id: string): BulkItemResult {
-    if (index.memory.docOf(id) === undefined) {
-      const tombstone = this.ctx.store.current(index.idx, id);
+    const current = this.ctx.store.head(index.idx, id);
+    if (current === undefined || current.live === 0) {
       return {
         _index: index.name,
         _id: id,
-        _version: (tombstone?.version ?? 0) + 1,
+        _version: (current?.version ?? 0) + 1,
         result: 'not_found',
         _shards: SHARDS,
         _seq_no: -1,
@@ -166,8 +169,8 @@ export class BulkWriter {
         status: 404,
       };
     }
-    const { seq, version } = this.ctx.store.upsert(index.idx, id, null);
-    index.memory.remove(id);
+    const version = current.version + 1;
+    const seq = this.ctx.store.put(index.idx, id, version, null);
     return {
       _index: index.name,
       _id: id,

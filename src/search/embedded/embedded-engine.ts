@@ -1,14 +1,15 @@
 /**
  * EmbeddedSearchEngine: the SearchEngine that needs nothing installed. Documents, mappings and
- * settings live in SQLite (see store/sqlite-store.ts); every index is also held in memory as
- * columns (postings, keyword ordinals, numbers) rebuilt at open, which is what queries and
- * aggregations read. Writes are visible to searches in this process as soon as `bulk` returns.
+ * settings live in SQLite (store/sqlite-store.ts). This class is the writer: it validates
+ * documents against the mappings (growing them dynamically) and writes rows in one transaction per
+ * bulk. Searches go to an index replica (replica/index-replica.ts) that holds every index in memory
+ * as columns and replays committed rows in `seq` order; by default it runs in a worker thread, so
+ * building columns overlaps with SQLite writes. A search always catches up first, so documents are
+ * visible as soon as `bulk` returned; `get`/`mget` read SQLite directly.
  *
- * Several processes may open the same data directory: writes take SQLite's write lock (BEGIN
- * IMMEDIATE), and before every call the engine checks `PRAGMA data_version`; when another process
- * committed, it reloads index metadata and replays document rows with `seq` above the last one it
- * applied. So a `sluice search` process sees what a running job indexes, and two writers stay
- * consistent.
+ * Several processes may open one data directory: writes take SQLite's write lock (BEGIN
+ * IMMEDIATE) and reload index metadata other processes committed; replicas notice new commits via
+ * `PRAGMA data_version`. So a `sluice search` process sees what a running job indexes.
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
@@ -38,36 +39,41 @@ import { BulkWriter, validateBulkActions } from './bulk-writer.js';
 import { validateIndexName } from './index-name.js';
 import { resolveIndexPattern } from './index-pattern.js';
 import { parseIndexSettings } from './index-settings.js';
-import { parseDocument } from './mapping/document-parser.js';
 import { IndexMapping, isPlainObject } from './mapping/index-mapping.js';
 import { type OpenIndex, openIndexFromRow } from './open-index.js';
+import type { IndexStats } from './replica/index-replica.js';
+import { openReplica, type ReplicaClient, type ReplicaMode } from './replica/replica-client.js';
 import { scanPages } from './search/scan.js';
-import { executeCount, executeSearch } from './search/search-executor.js';
-import type { SearchTarget } from './search/search-target.js';
-import { type DocRow, SqliteStore } from './store/sqlite-store.js';
+import { SqliteStore } from './store/sqlite-store.js';
 
 export interface EmbeddedSearchEngineOptions {
   /** Directory holding `search.db` (created when missing). */
   readonly dataDir: string;
   /** Source of "now" for date math (`now-15m`); default the system clock. */
   readonly clock?: Clock;
+  /** Where the searchable replica runs: a worker thread (default) or the caller's thread. */
+  readonly replica?: ReplicaMode;
 }
 
 export class EmbeddedSearchEngine implements SearchEngine {
   private readonly store: SqliteStore;
   private readonly clock: Clock;
   private readonly indices = new Map<string, OpenIndex>();
-  private lastSeq = 0;
+  private readonly replica: ReplicaClient;
   private dataVersion = -1;
   private closed = false;
 
-  constructor(options: EmbeddedSearchEngineOptions) {
+  private constructor(options: EmbeddedSearchEngineOptions) {
     this.store = new SqliteStore(options.dataDir);
     this.clock = options.clock ?? systemClock;
-    this.reloadAll();
+    this.sync();
+    this.replica = openReplica(options.dataDir, options.replica ?? 'worker');
   }
 
-  /** Opens (or creates) the engine in `dataDir`; loads every index into memory. */
+  /**
+   * Opens (or creates) the engine in `dataDir`. Writes are accepted at once; the first search waits
+   * until the replica has loaded the existing documents.
+   */
   static async open(options: EmbeddedSearchEngineOptions): Promise<EmbeddedSearchEngine> {
     return new EmbeddedSearchEngine(options);
   }
@@ -150,17 +156,18 @@ export class EmbeddedSearchEngine implements SearchEngine {
 
   async listIndices(pattern?: string): Promise<IndexInfo[]> {
     this.sync();
-    return this.resolve(pattern).map((index) => {
-      const size = formatBytes(index.memory.sourceBytes);
+    const stats = (await this.replica.request({ op: 'stats', pattern })) as IndexStats[];
+    return stats.map((stat) => {
+      const size = formatBytes(stat.storeBytes);
       return {
         health: 'green',
         status: 'open',
-        index: index.name,
-        uuid: index.uuid,
+        index: stat.name,
+        uuid: this.indices.get(stat.name)?.uuid ?? '_na_',
         pri: '1',
         rep: '0',
-        'docs.count': String(index.memory.liveCount),
-        'docs.deleted': String(index.memory.deletedCount),
+        'docs.count': String(stat.docsCount),
+        'docs.deleted': String(stat.docsDeleted),
         'store.size': size,
         'pri.store.size': size,
       };
@@ -170,11 +177,13 @@ export class EmbeddedSearchEngine implements SearchEngine {
   async getMapping(pattern: string): Promise<GetMappingResponse> {
     this.sync();
     const out: Record<string, { mappings: ReturnType<IndexMapping['toJson']> }> = {};
-    for (const index of this.resolve(pattern)) out[index.name] = { mappings: index.mapping.toJson() };
+    for (const name of resolveIndexPattern(pattern, [...this.indices.keys()])) {
+      out[name] = { mappings: this.indices.get(name)!.mapping.toJson() };
+    }
     return out;
   }
 
-  async bulk(actions: readonly BulkAction[], _options: BulkOptions = {}): Promise<BulkResponse> {
+  async bulk(actions: readonly BulkAction[], options: BulkOptions = {}): Promise<BulkResponse> {
     const started = performance.now();
     this.sync();
     validateBulkActions(actions);
@@ -188,14 +197,16 @@ export class EmbeddedSearchEngine implements SearchEngine {
           this.store.updateMapping(index.idx, JSON.stringify(index.mapping.toJson()));
           index.mappingVersion++;
         }
-        this.lastSeq = Math.max(this.lastSeq, this.store.maxSeq());
       });
     } catch (e) {
-      // The transaction rolled back: rebuild memory from what SQLite holds.
-      this.reloadAll();
+      // The transaction rolled back: mappings grown by it must be forgotten too.
+      this.reloadIndices();
       throw e;
     }
-    // Writes are visible as soon as the transaction commits, so `refresh` has nothing left to do.
+    // Let the replica start indexing now; with refresh, wait until it has (searches always wait).
+    const caughtUp = this.replica.request({ op: 'sync' });
+    if (options.refresh === true || options.refresh === 'wait_for') await caughtUp;
+    else caughtUp.catch(() => undefined);
     return {
       took: Math.round(performance.now() - started),
       errors: items.some((item) => Object.values(item)[0]?.error !== undefined),
@@ -218,17 +229,16 @@ export class EmbeddedSearchEngine implements SearchEngine {
   }
 
   private getDoc(index: OpenIndex, id: string): GetResponse {
-    const doc = index.memory.docOf(id);
-    if (doc === undefined) return { _index: index.name, _id: id, found: false };
-    const seq = index.memory.seqs[doc]!;
+    const row = this.store.current(index.idx, id);
+    if (row === undefined || row.source === null) return { _index: index.name, _id: id, found: false };
     return {
       _index: index.name,
       _id: id,
-      _version: index.memory.versions[doc]!,
-      _seq_no: seq - 1,
+      _version: row.version,
+      _seq_no: row.seq - 1,
       _primary_term: 1,
       found: true,
-      _source: JSON.parse(this.store.source(seq) ?? '{}') as Record<string, unknown>,
+      _source: JSON.parse(row.source) as Record<string, unknown>,
     };
   }
 
@@ -236,22 +246,33 @@ export class EmbeddedSearchEngine implements SearchEngine {
     this.sync();
     const open = this.indices.get(index);
     if (open === undefined) throw indexNotFound(index);
-    return { docs: ids.map((id) => this.getDoc(open, id)) };
+    return { docs: this.store.readTransaction(() => ids.map((id) => this.getDoc(open, id))) };
   }
 
   async count(pattern: string, body?: CountRequest): Promise<CountResponse> {
-    this.sync();
-    return executeCount(this.targets(pattern), body, this.clock);
+    this.checkOpen();
+    return (await this.replica.request({
+      op: 'count',
+      pattern,
+      body,
+      nowMs: this.clock.nowMs(),
+    })) as CountResponse;
   }
 
   async search(pattern: string, body?: SearchRequest): Promise<SearchResponse> {
-    this.sync();
-    return executeSearch(this.targets(pattern), body, this.clock);
+    this.checkOpen();
+    return (await this.replica.request({
+      op: 'search',
+      pattern,
+      body,
+      nowMs: this.clock.nowMs(),
+    })) as SearchResponse;
   }
 
   async refresh(pattern: string): Promise<RefreshResponse> {
     this.sync();
-    const n = this.resolve(pattern).length;
+    await this.replica.request({ op: 'sync' });
+    const n = resolveIndexPattern(pattern, [...this.indices.keys()]).length;
     return { _shards: { total: n, successful: n, failed: 0 } };
   }
 
@@ -262,88 +283,38 @@ export class EmbeddedSearchEngine implements SearchEngine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.replica.close();
     this.store.close();
   }
 
-  private resolve(pattern: string | undefined): OpenIndex[] {
-    return resolveIndexPattern(pattern, [...this.indices.keys()]).map((name) => this.indices.get(name)!);
-  }
-
-  private targets(pattern: string): SearchTarget[] {
-    return this.resolve(pattern).map((index) => ({
-      name: index.name,
-      memory: index.memory,
-      mapping: index.mapping,
-      maxResultWindow: index.settings.maxResultWindow,
-      source: (doc: number) =>
-        JSON.parse(this.store.source(index.memory.seqs[doc]!) ?? '{}') as Record<string, unknown>,
-    }));
-  }
-
-  /** Catches up with commits made by other processes (cheap when there were none). */
-  private sync(): void {
+  private checkOpen(): void {
     if (this.closed)
       throw new SearchEngineError('illegal_state_exception', 'the search engine is closed', 500);
-    const version = this.store.dataVersion();
-    if (version === this.dataVersion) return;
-    this.dataVersion = version;
-    // One read transaction: index rows and document rows come from the same snapshot.
-    this.store.readTransaction(() => {
-      const seen = new Set<string>();
-      for (const row of this.store.listIndices()) {
-        seen.add(row.name);
-        const current = this.indices.get(row.name);
-        if (current === undefined || current.idx !== row.idx) {
-          // New (or deleted and re-created) elsewhere: all its rows have seq > lastSeq.
-          this.indices.set(row.name, openIndexFromRow(row));
-        } else if (current.mappingVersion !== row.mapping_version) {
-          current.mapping = IndexMapping.fromJson(JSON.parse(row.mappings));
-          current.mappingVersion = row.mapping_version;
-        }
-      }
-      for (const name of [...this.indices.keys()]) if (!seen.has(name)) this.indices.delete(name);
-      this.apply(this.store.docsSince(this.lastSeq));
-    });
   }
 
-  /** Drops memory and rebuilds every index from SQLite. */
-  private reloadAll(): void {
-    this.indices.clear();
-    this.lastSeq = 0;
+  /** Reloads index metadata when another process committed (cheap when nothing changed). */
+  private sync(): void {
+    this.checkOpen();
+    if (this.store.dataVersion() === this.dataVersion) return;
+    this.reloadIndices();
+  }
+
+  private reloadIndices(): void {
     this.dataVersion = this.store.dataVersion();
-    this.store.readTransaction(() => {
-      for (const row of this.store.listIndices()) this.indices.set(row.name, openIndexFromRow(row));
-      this.apply(this.store.liveDocs());
-      this.lastSeq = this.store.maxSeq();
-    });
-  }
-
-  private apply(rows: Iterable<DocRow>): void {
-    const byIdx = new Map<number, OpenIndex>();
-    for (const index of this.indices.values()) byIdx.set(index.idx, index);
+    const rows = this.store.listIndices();
+    const seen = new Set<string>();
     for (const row of rows) {
-      if (row.seq > this.lastSeq) this.lastSeq = row.seq;
-      const index = byIdx.get(row.idx);
-      if (index === undefined) continue;
-      if (row.source === null) {
-        index.memory.remove(row.id);
-        continue;
-      }
-      const source = JSON.parse(row.source) as Record<string, unknown>;
-      try {
-        index.memory.put(
-          row.id,
-          row.seq,
-          row.version,
-          parseDocument(index.mapping, source, row.id),
-          row.source.length,
-        );
-      } catch {
-        // A stored document always parsed against the mapping it was written with; a failure here
-        // means the mapping row is older than the document (a racing writer): skip, it is replayed later.
-        index.memory.remove(row.id);
+      seen.add(row.name);
+      const current = this.indices.get(row.name);
+      if (
+        current === undefined ||
+        current.idx !== row.idx ||
+        current.mappingVersion !== row.mapping_version
+      ) {
+        this.indices.set(row.name, openIndexFromRow(row));
       }
     }
+    for (const name of [...this.indices.keys()]) if (!seen.has(name)) this.indices.delete(name);
   }
 }
 

@@ -1,9 +1,11 @@
-import { MemoryIndex } from './index/memory-index.js';
 import { type IndexSettings, parseIndexSettings } from './index-settings.js';
 import { IndexMapping } from './mapping/index-mapping.js';
 import type { IndexRow } from './store/sqlite-store.js';
 
-/** An index as the engine holds it: its SQLite row identity, mapping, settings and columns. */
+/**
+ * An index as the writer holds it: its SQLite identity, settings and the mapping new documents are
+ * validated against (grown by dynamic mapping, persisted with the documents that grew it).
+ */
 export interface OpenIndex {
   readonly idx: number;
   readonly name: string;
@@ -12,7 +14,6 @@ export interface OpenIndex {
   readonly settings: IndexSettings;
   mapping: IndexMapping;
   mappingVersion: number;
-  readonly memory: MemoryIndex;
 }
 
 export function openIndexFromRow(row: IndexRow): OpenIndex {
@@ -24,6 +25,5 @@ export function openIndexFromRow(row: IndexRow): OpenIndex {
     settings: parseIndexSettings(JSON.parse(row.settings)),
     mapping: IndexMapping.fromJson(JSON.parse(row.mappings)),
     mappingVersion: row.mapping_version,
-    memory: new MemoryIndex(),
   };
 }

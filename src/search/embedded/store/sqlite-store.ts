@@ -38,6 +38,12 @@ export interface DocRow {
   readonly source: string | null;
 }
 
+export interface DocHead {
+  readonly seq: number;
+  readonly version: number;
+  readonly live: 0 | 1;
+}
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS indices (
@@ -65,13 +71,14 @@ export const UPSERT_DOC_SQL = `INSERT OR REPLACE INTO docs (idx, id, version, so
   VALUES (@idx, @id, COALESCE((SELECT version FROM docs WHERE idx = @idx AND id = @id), 0) + 1, @source)
   RETURNING seq, version`;
 
-export function openDatabase(dataDir: string, readonly = false): Database.Database {
+/** Opens `<dataDir>/search.db` in WAL mode; `createSchema: false` for connections that only read. */
+export function openDatabase(dataDir: string, createSchema = true): Database.Database {
   fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, 'search.db'), { readonly: false });
+  const db = new Database(path.join(dataDir, 'search.db'));
   db.pragma('busy_timeout = 10000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  if (!readonly) db.exec(SCHEMA);
+  if (createSchema) db.exec(SCHEMA);
   return db;
 }
 
@@ -79,8 +86,8 @@ export class SqliteStore {
   readonly db: Database.Database;
   private readonly stmts;
 
-  constructor(dataDir: string) {
-    this.db = openDatabase(dataDir);
+  constructor(dataDir: string, options: { createSchema?: boolean } = {}) {
+    this.db = openDatabase(dataDir, options.createSchema ?? true);
     const db = this.db;
     this.stmts = {
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
@@ -104,6 +111,14 @@ export class SqliteStore {
         [{ idx: number; id: string; source: string | null }],
         { seq: number; version: number }
       >(UPSERT_DOC_SQL),
+      put: db
+        .prepare<[number, string, number, string | null], number>(
+          'INSERT OR REPLACE INTO docs (idx, id, version, source) VALUES (?, ?, ?, ?) RETURNING seq',
+        )
+        .pluck(),
+      head: db.prepare<[number, string], DocHead>(
+        'SELECT seq, version, source IS NOT NULL AS live FROM docs WHERE idx = ? AND id = ?',
+      ),
       current: db.prepare<[number, string], DocRow>(
         'SELECT seq, idx, id, version, source FROM docs WHERE idx = ? AND id = ?',
       ),
@@ -139,6 +154,16 @@ export class SqliteStore {
   /** Writes a document (or a tombstone when `source` is null); returns its new seq and version. */
   upsert(idx: number, id: string, source: string | null): { seq: number; version: number } {
     return this.stmts.upsert.get({ idx, id, source })!;
+  }
+
+  /** Writes a document row (tombstone when `source` is null) with a version the caller computed; returns its seq. */
+  put(idx: number, id: string, version: number, source: string | null): number {
+    return this.stmts.put.get(idx, id, version, source)!;
+  }
+
+  /** The row's seq and version, and whether it is a live document (not a tombstone), without its source. */
+  head(idx: number, id: string): DocHead | undefined {
+    return this.stmts.head.get(idx, id);
   }
 
   current(idx: number, id: string): DocRow | undefined {

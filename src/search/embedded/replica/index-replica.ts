@@ -1,0 +1,164 @@
+/**
+ * The searchable copy of a data directory: every index's in-memory columns, built from SQLite
+ * and kept current by replaying document rows in `seq` order. It never writes. The engine runs one
+ * in a worker thread (so indexing the columns overlaps with the writer's SQLite work on another
+ * core); a process that only reads the directory (a `sluice search` CLI while a job indexes) runs
+ * the same thing. Before answering, `sync()` checks `PRAGMA data_version` and replays what other
+ * connections committed since: index rows first (new, deleted, re-created indices, grown mappings),
+ * then document rows with `seq > lastSeq`, all from one read snapshot.
+ */
+import type { Clock } from '../../../core/clock.js';
+import type { CountRequest, CountResponse, SearchRequest, SearchResponse } from '../../search-request.js';
+import { MemoryIndex } from '../index/memory-index.js';
+import { resolveIndexPattern } from '../index-pattern.js';
+import { parseIndexSettings } from '../index-settings.js';
+import { parseDocument } from '../mapping/document-parser.js';
+import { IndexMapping } from '../mapping/index-mapping.js';
+import { executeCount, executeSearch } from '../search/search-executor.js';
+import type { SearchTarget } from '../search/search-target.js';
+import { type DocRow, type IndexRow, SqliteStore } from '../store/sqlite-store.js';
+
+interface ReplicaIndex {
+  readonly idx: number;
+  readonly name: string;
+  readonly maxResultWindow: number;
+  mapping: IndexMapping;
+  mappingVersion: number;
+  readonly memory: MemoryIndex;
+}
+
+/** Per-index numbers for `_cat/indices`. */
+export interface IndexStats {
+  readonly name: string;
+  readonly docsCount: number;
+  readonly docsDeleted: number;
+  readonly storeBytes: number;
+}
+
+function replicaIndex(row: IndexRow): ReplicaIndex {
+  return {
+    idx: row.idx,
+    name: row.name,
+    maxResultWindow: parseIndexSettings(JSON.parse(row.settings)).maxResultWindow,
+    mapping: IndexMapping.fromJson(JSON.parse(row.mappings)),
+    mappingVersion: row.mapping_version,
+    memory: new MemoryIndex(),
+  };
+}
+
+/** A clock frozen at the `now` the caller sent (date math must use the caller's clock). */
+function fixedClock(nowMs: number): Clock {
+  return { nowMs: () => nowMs, sleepUntil: async () => {} };
+}
+
+export class IndexReplica {
+  private readonly store: SqliteStore;
+  private readonly indices = new Map<string, ReplicaIndex>();
+  private lastSeq = 0;
+  private dataVersion = -1;
+
+  constructor(dataDir: string) {
+    this.store = new SqliteStore(dataDir, { createSchema: false });
+    this.reloadAll();
+  }
+
+  search(pattern: string, body: SearchRequest | undefined, nowMs: number): SearchResponse {
+    this.sync();
+    return executeSearch(this.targets(pattern), body, fixedClock(nowMs));
+  }
+
+  count(pattern: string, body: CountRequest | undefined, nowMs: number): CountResponse {
+    this.sync();
+    return executeCount(this.targets(pattern), body, fixedClock(nowMs));
+  }
+
+  stats(pattern: string | undefined): IndexStats[] {
+    this.sync();
+    return this.resolve(pattern).map((index) => ({
+      name: index.name,
+      docsCount: index.memory.liveCount,
+      docsDeleted: index.memory.deletedCount,
+      storeBytes: index.memory.sourceBytes,
+    }));
+  }
+
+  close(): void {
+    this.store.close();
+  }
+
+  private resolve(pattern: string | undefined): ReplicaIndex[] {
+    return resolveIndexPattern(pattern, [...this.indices.keys()]).map((name) => this.indices.get(name)!);
+  }
+
+  private targets(pattern: string): SearchTarget[] {
+    return this.resolve(pattern).map((index) => ({
+      name: index.name,
+      memory: index.memory,
+      mapping: index.mapping,
+      maxResultWindow: index.maxResultWindow,
+      source: (doc: number) =>
+        JSON.parse(this.store.source(index.memory.seqs[doc]!) ?? '{}') as Record<string, unknown>,
+    }));
+  }
+
+  /** Catches up with what other connections committed (cheap when nothing changed). */
+  sync(): void {
+    const version = this.store.dataVersion();
+    if (version === this.dataVersion) return;
+    this.dataVersion = version;
+    // One read transaction: index rows and document rows come from the same snapshot.
+    this.store.readTransaction(() => {
+      const seen = new Set<string>();
+      for (const row of this.store.listIndices()) {
+        seen.add(row.name);
+        const current = this.indices.get(row.name);
+        if (current === undefined || current.idx !== row.idx) {
+          // New (or deleted and re-created): all of its rows have seq > lastSeq.
+          this.indices.set(row.name, replicaIndex(row));
+        } else if (current.mappingVersion !== row.mapping_version) {
+          current.mapping = IndexMapping.fromJson(JSON.parse(row.mappings));
+          current.mappingVersion = row.mapping_version;
+        }
+      }
+      for (const name of [...this.indices.keys()]) if (!seen.has(name)) this.indices.delete(name);
+      this.apply(this.store.docsSince(this.lastSeq));
+    });
+  }
+
+  private reloadAll(): void {
+    this.dataVersion = this.store.dataVersion();
+    this.store.readTransaction(() => {
+      for (const row of this.store.listIndices()) this.indices.set(row.name, replicaIndex(row));
+      this.apply(this.store.liveDocs());
+      this.lastSeq = Math.max(this.lastSeq, this.store.maxSeq());
+    });
+  }
+
+  private apply(rows: Iterable<DocRow>): void {
+    const byIdx = new Map<number, ReplicaIndex>();
+    for (const index of this.indices.values()) byIdx.set(index.idx, index);
+    for (const row of rows) {
+      if (row.seq > this.lastSeq) this.lastSeq = row.seq;
+      const index = byIdx.get(row.idx);
+      if (index === undefined) continue;
+      if (row.source === null) {
+        index.memory.remove(row.id);
+        continue;
+      }
+      const source = JSON.parse(row.source) as Record<string, unknown>;
+      try {
+        index.memory.put(
+          row.id,
+          row.seq,
+          row.version,
+          parseDocument(index.mapping, source, row.id),
+          row.source.length,
+        );
+      } catch {
+        // The writer validated this document against the mapping committed with it, so this only
+        // happens if the row was written by an incompatible version: keep the index searchable.
+        index.memory.remove(row.id);
+      }
+    }
+  }
+}

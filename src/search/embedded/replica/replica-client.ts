@@ -1,0 +1,106 @@
+/**
+ * How the engine talks to its index replica. `worker` (the default) runs the replica in a worker
+ * thread: building columns for new documents then overlaps with the writer's SQLite work, and a
+ * large index loads in the background while writes are already accepted. `inline` runs it on the
+ * caller's thread (no thread, deterministic profiles). Both answer the same requests in order.
+ */
+import { Worker } from 'node:worker_threads';
+import { IndexReplica } from './index-replica.js';
+import { handleReplicaRequest } from './replica-handler.js';
+import {
+  deserializeError,
+  type ReplicaMessage,
+  type ReplicaReply,
+  type ReplicaRequest,
+} from './replica-protocol.js';
+
+export type ReplicaMode = 'worker' | 'inline';
+
+export interface ReplicaClient {
+  request(request: ReplicaRequest): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export function openReplica(dataDir: string, mode: ReplicaMode): ReplicaClient {
+  return mode === 'inline' ? new InlineReplica(dataDir) : new WorkerReplica(dataDir);
+}
+
+class InlineReplica implements ReplicaClient {
+  private readonly replica: IndexReplica;
+
+  constructor(dataDir: string) {
+    this.replica = new IndexReplica(dataDir);
+  }
+
+  async request(request: ReplicaRequest): Promise<unknown> {
+    return handleReplicaRequest(this.replica, request);
+  }
+
+  async close(): Promise<void> {
+    this.replica.close();
+  }
+}
+
+class WorkerReplica implements ReplicaClient {
+  private readonly worker: Worker;
+  private nextId = 0;
+  private readonly pending = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: Error) => void }
+  >();
+  private failure: Error | undefined;
+
+  constructor(dataDir: string) {
+    this.worker = startWorker(dataDir);
+    this.worker.on('message', (reply: ReplicaReply) => {
+      const waiter = this.pending.get(reply.id);
+      if (waiter === undefined) return;
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) this.worker.unref();
+      if (reply.ok) waiter.resolve(reply.value);
+      else waiter.reject(deserializeError(reply.error));
+    });
+    const fail = (error: Error) => {
+      this.failure = error;
+      for (const waiter of this.pending.values()) waiter.reject(error);
+      this.pending.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => {
+      if (this.pending.size > 0) fail(new Error(`search replica worker exited with code ${code}`));
+    });
+    // An idle replica thread must not keep the process alive; one with requests in flight must.
+    this.worker.unref();
+  }
+
+  request(request: ReplicaRequest): Promise<unknown> {
+    return this.send({ id: this.nextId++, request });
+  }
+
+  async close(): Promise<void> {
+    if (this.failure === undefined)
+      await this.send({ id: this.nextId++, close: true }).catch(() => undefined);
+    await this.worker.terminate();
+  }
+
+  private send(message: ReplicaMessage): Promise<unknown> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
+      this.pending.set(message.id, { resolve, reject });
+      this.worker.postMessage(message);
+    });
+  }
+}
+
+/**
+ * Starts search-worker.js next to this module. When running from TypeScript sources (tests, tsx),
+ * the worker first registers tsx's loader, because loader hooks do not carry over to workers.
+ */
+function startWorker(dataDir: string): Worker {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(fromSource ? './search-worker.ts' : './search-worker.js', import.meta.url);
+  if (!fromSource) return new Worker(entry, { workerData: { dataDir } });
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: { dataDir } });
+}
