@@ -7,6 +7,7 @@
  */
 import type { Clock } from '../../../core/clock.js';
 import { parsingError, SearchEngineError } from '../../search-engine-error.js';
+import type { Scratch } from '../index/scratch.js';
 import type { SearchTarget } from '../search/search-target.js';
 
 export interface DocSet {
@@ -14,6 +15,8 @@ export interface DocSet {
   /** Matching live documents, ascending. */
   readonly docs: Int32Array;
   readonly score: (doc: number) => number;
+  /** Reusable arrays for this search (see index/scratch.ts). */
+  readonly scratch: Scratch;
 }
 
 export interface Aggregation {

@@ -18,13 +18,14 @@ export interface Assignment {
   readonly assign: BucketAssigner;
 }
 
-/** Per bucket, per set: the documents in it. */
+/** Per bucket, per set: the documents in it (views into one scratch array per set). */
 export function groupDocs(sets: readonly DocSet[], buckets: number, how: Assignment): DocSet[][] {
   const out: DocSet[][] = Array.from({ length: buckets }, () => []);
   sets.forEach((set, s) => {
     const counts = new Int32Array(buckets);
     const aligned = how.aligned[s];
     const docs = set.docs;
+    let total = 0;
     if (aligned !== undefined) {
       for (let i = 0; i < aligned.length; i++) {
         const b = aligned[i]!;
@@ -33,17 +34,29 @@ export function groupDocs(sets: readonly DocSet[], buckets: number, how: Assignm
     } else {
       for (const doc of docs) forEachBucketOnce(how.assign, s, doc, (b) => counts[b]!++);
     }
-    const lists = Array.from(counts, (n) => new Int32Array(n));
-    const fill = new Int32Array(buckets);
+    const starts = new Int32Array(buckets);
+    for (let b = 0; b < buckets; b++) {
+      starts[b] = total;
+      total += counts[b]!;
+    }
+    const all = set.scratch.ints(total);
+    const fill = starts.slice();
     if (aligned !== undefined) {
       for (let i = 0; i < aligned.length; i++) {
         const b = aligned[i]!;
-        if (b >= 0) lists[b]![fill[b]!++] = docs[i]!;
+        if (b >= 0) all[fill[b]!++] = docs[i]!;
       }
     } else {
-      for (const doc of docs) forEachBucketOnce(how.assign, s, doc, (b) => (lists[b]![fill[b]!++] = doc));
+      for (const doc of docs) forEachBucketOnce(how.assign, s, doc, (b) => (all[fill[b]!++] = doc));
     }
-    for (let b = 0; b < buckets; b++) out[b]!.push({ target: set.target, docs: lists[b]!, score: set.score });
+    for (let b = 0; b < buckets; b++) {
+      out[b]!.push({
+        target: set.target,
+        docs: all.subarray(starts[b]!, starts[b]! + counts[b]!),
+        score: set.score,
+        scratch: set.scratch,
+      });
+    }
   });
   return out;
 }
@@ -78,7 +91,7 @@ function forEachBucketOnce(assign: BucketAssigner, s: number, doc: number, fn: (
 }
 
 export function emptySets(sets: readonly DocSet[]): DocSet[] {
-  return sets.map((s) => ({ target: s.target, docs: new Int32Array(0), score: s.score }));
+  return sets.map((s) => ({ target: s.target, docs: new Int32Array(0), score: s.score, scratch: s.scratch }));
 }
 
 /** A bucket's JSON: its own fields, `doc_count`, then one entry per sub-aggregation. */

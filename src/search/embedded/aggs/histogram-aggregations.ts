@@ -105,8 +105,7 @@ export class HistogramAggregation implements Aggregation {
     }
     const zone = this.zoneMs;
     const rounding = this.rounding;
-    // Pass 1: each value's bucket ordinal (aligned with the docs for single-valued columns).
-    const ordinals: (Float64Array | undefined)[] = [];
+    // Pass 1: the range of bucket ordinals; pass 2 (single-valued columns): each document's bucket.
     let minOrd = Number.POSITIVE_INFINITY;
     let maxOrd = Number.NEGATIVE_INFINITY;
     sets.forEach((set, s) => {
@@ -115,21 +114,17 @@ export class HistogramAggregation implements Aggregation {
       const col = reader.column;
       if (col.multi.size === 0) {
         const values = col.values;
-        const docs = set.docs;
-        const ords = new Float64Array(docs.length);
-        for (let i = 0; i < docs.length; i++) {
-          const doc = docs[i]!;
+        let lo = Number.POSITIVE_INFINITY;
+        let hi = Number.NEGATIVE_INFINITY;
+        for (const doc of set.docs) {
           const v = doc < values.length ? values[doc]! : Number.NaN;
-          if (Number.isNaN(v)) {
-            ords[i] = Number.NaN;
-            continue;
-          }
-          const o = rounding.ordinal(v + zone);
-          ords[i] = o;
-          if (o < minOrd) minOrd = o;
-          if (o > maxOrd) maxOrd = o;
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
         }
-        ordinals[s] = ords;
+        if (lo <= hi) {
+          minOrd = Math.min(minOrd, rounding.ordinal(lo + zone));
+          maxOrd = Math.max(maxOrd, rounding.ordinal(hi + zone));
+        }
         return;
       }
       for (const doc of set.docs) {
@@ -147,10 +142,18 @@ export class HistogramAggregation implements Aggregation {
     if (!Number.isFinite(minOrd)) return withMeta(this.spec, { buckets: this.keyed ? {} : [] });
     const span = maxOrd - minOrd + 1;
     if (span > MAX_BUCKETS && this.minDocCount === 0) throw tooManyBuckets(span);
-    const aligned = ordinals.map((ords) => {
-      if (ords === undefined) return undefined;
-      const a = new Int32Array(ords.length);
-      for (let i = 0; i < ords.length; i++) a[i] = Number.isNaN(ords[i]!) ? -1 : ords[i]! - minOrd;
+    const aligned = sets.map((set, s) => {
+      const reader = readers[s]!;
+      if (reader.kind !== 'number' || reader.column === undefined || reader.column.multi.size > 0)
+        return undefined;
+      const values = reader.column.values;
+      const docs = set.docs;
+      const a = set.scratch.ints(docs.length);
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i]!;
+        const v = doc < values.length ? values[doc]! : Number.NaN;
+        a[i] = Number.isNaN(v) ? -1 : rounding.ordinal(v + zone) - minOrd;
+      }
       return a;
     });
     const how: Assignment = {

@@ -129,7 +129,7 @@ export class TermsAggregation implements Aggregation {
         const missingBucket = missingKey !== undefined && missingCount > 0 ? bucketOf(missingKey, true) : -1;
         if (missingBucket >= 0) buckets[missingBucket]!.count += missingCount;
         if (needDocs && col.multi.size === 0) {
-          const a = new Int32Array(set.docs.length);
+          const a = set.scratch.ints(set.docs.length);
           set.docs.forEach((doc, i) => {
             const ord = doc < ords.length ? ords[doc]! : MISSING;
             a[i] = ord >= 0 ? map[ord]! : missingBucket;
@@ -228,7 +228,7 @@ export class TermsAggregation implements Aggregation {
       bucketOfValue = (v) => map.get(v)!;
     }
     if (!needDocs) return undefined;
-    const aligned = new Int32Array(docs.length);
+    const aligned = set.scratch.ints(docs.length);
     for (let i = 0; i < docs.length; i++) {
       const doc = docs[i]!;
       const v = doc < values.length ? values[doc]! : Number.NaN;
@@ -296,7 +296,11 @@ export class TermsAggregation implements Aggregation {
         slot[b] = i;
       });
       const compact = groupDocs(sets, shown.length, {
-        aligned: how.aligned.map((a) => a?.map((b) => (b >= 0 ? slot[b]! : -1))),
+        // Rewritten in place: the aligned arrays are this search's scratch and not read again.
+        aligned: how.aligned.map((a) => {
+          if (a !== undefined) for (let i = 0; i < a.length; i++) a[i] = a[i]! >= 0 ? slot[a[i]!]! : -1;
+          return a;
+        }),
         assign: (s, doc, emit) =>
           how.assign(s, doc, (b) => {
             if (slot[b]! >= 0) emit(slot[b]!);

@@ -60,9 +60,22 @@ export class Bitset {
     return total;
   }
 
-  /** The set documents in ascending order. */
-  toArray(): Int32Array {
-    const out = new Int32Array(this.count());
+  /** Calls `fn` for each set document in ascending order, without allocating. */
+  forEach(fn: (doc: number) => void): void {
+    const w = this.words;
+    for (let i = 0; i < w.length; i++) {
+      let word = w[i]!;
+      while (word !== 0) {
+        const bit = 31 - Math.clz32(word & -word);
+        fn((i << 5) | bit);
+        word &= word - 1;
+      }
+    }
+  }
+
+  /** The set documents in ascending order (written into `into` when given, sized to the count). */
+  toArray(into?: Int32Array): Int32Array {
+    const out = into ?? new Int32Array(this.count());
     let n = 0;
     const w = this.words;
     for (let i = 0; i < w.length; i++) {

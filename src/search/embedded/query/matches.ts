@@ -8,6 +8,7 @@ import type { Clock } from '../../../core/clock.js';
 import { SearchEngineError } from '../../search-engine-error.js';
 import { Bitset } from '../index/bitset.js';
 import type { MemoryIndex } from '../index/memory-index.js';
+import type { Scratch } from '../index/scratch.js';
 import type { IndexMapping } from '../mapping/index-mapping.js';
 
 export interface Matches {
@@ -23,6 +24,8 @@ export interface QueryContext {
   readonly scoring: boolean;
   /** Live documents; never mutated by queries. */
   readonly live: Bitset;
+  /** Where score and count arrays come from (released by the search executor). */
+  readonly scratch: Scratch;
 }
 
 export function none(ctx: QueryContext): Matches {

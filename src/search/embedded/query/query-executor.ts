@@ -304,7 +304,7 @@ function bool(node: Extract<QueryNode, { kind: 'bool' }>, ctx: QueryContext): Ma
     bits.and(any);
   } else if (minShould > 1) {
     const counts = new Uint16Array(ctx.index.maxDoc);
-    for (const m of should) for (const doc of m.bits.toArray()) counts[doc]!++;
+    for (const m of should) m.bits.forEach((doc) => counts[doc]!++);
     const enough = new Bitset(ctx.index.maxDoc);
     for (let doc = 0; doc < counts.length; doc++) if (counts[doc]! >= minShould) enough.set(doc);
     bits.and(enough);
@@ -312,11 +312,14 @@ function bool(node: Extract<QueryNode, { kind: 'bool' }>, ctx: QueryContext): Ma
   if (!ctx.scoring) return constant(bits, 0);
   const scored = [...must, ...should];
   if (scored.length === 0) return constant(bits, 0);
-  const scores = new Float32Array(ctx.index.maxDoc);
-  const docs = bits.toArray();
-  for (const m of must) for (const doc of docs) scores[doc]! += scoreOf(m, doc);
-  for (const m of should) for (const doc of docs) if (m.bits.get(doc)) scores[doc]! += scoreOf(m, doc);
-  if (node.boost !== 1) for (const doc of docs) scores[doc]! *= node.boost;
+  const scores = ctx.scratch.floats(ctx.index.maxDoc);
+  const boost = node.boost;
+  bits.forEach((doc) => {
+    let score = 0;
+    for (const m of must) score += scoreOf(m, doc);
+    for (const m of should) if (m.bits.get(doc)) score += scoreOf(m, doc);
+    scores[doc] = score * boost;
+  });
   return { bits, scores, constant: 0 };
 }
 
@@ -324,8 +327,8 @@ function disMax(parts: readonly Matches[], tieBreaker: number, boost: number, ct
   const bits = new Bitset(ctx.index.maxDoc);
   for (const m of parts) bits.or(m.bits);
   if (!ctx.scoring) return constant(bits, 0);
-  const scores = new Float32Array(ctx.index.maxDoc);
-  for (const doc of bits.toArray()) {
+  const scores = ctx.scratch.floats(ctx.index.maxDoc);
+  bits.forEach((doc) => {
     let max = 0;
     let total = 0;
     for (const m of parts) {
@@ -335,7 +338,7 @@ function disMax(parts: readonly Matches[], tieBreaker: number, boost: number, ct
       if (s > max) max = s;
     }
     scores[doc] = boost * (max + tieBreaker * (total - max));
-  }
+  });
   return { bits, scores, constant: 0 };
 }
 
@@ -343,8 +346,9 @@ function sum(parts: readonly Matches[], ctx: QueryContext): Matches {
   const bits = new Bitset(ctx.index.maxDoc);
   for (const m of parts) bits.or(m.bits);
   if (!ctx.scoring) return constant(bits, 0);
-  const scores = new Float32Array(ctx.index.maxDoc);
-  for (const doc of bits.toArray())
+  const scores = ctx.scratch.floats(ctx.index.maxDoc);
+  bits.forEach((doc) => {
     for (const m of parts) if (m.bits.get(doc)) scores[doc]! += scoreOf(m, doc);
+  });
   return { bits, scores, constant: 0 };
 }

@@ -17,7 +17,7 @@ export function matchTerms(
 ): Matches {
   const { maxDoc } = ctx.index;
   const bits = new Bitset(maxDoc);
-  const scores = ctx.scoring ? new Float32Array(maxDoc) : null;
+  const scores = ctx.scoring ? ctx.scratch.floats(maxDoc) : null;
   const counts = required > 1 ? new Uint16Array(maxDoc) : null;
   const avg = field.averageLength();
   const live = ctx.live;
@@ -49,7 +49,7 @@ export function matchPhrase(
 ): Matches {
   const { maxDoc } = ctx.index;
   const bits = new Bitset(maxDoc);
-  const scores = ctx.scoring ? new Float32Array(maxDoc) : null;
+  const scores = ctx.scoring ? ctx.scratch.floats(maxDoc) : null;
   const lists: Postings[] = [];
   for (const term of terms) {
     const p = field.postings.get(term);

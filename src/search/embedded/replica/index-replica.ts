@@ -10,6 +10,7 @@
 import type { Clock } from '../../../core/clock.js';
 import type { CountRequest, CountResponse, SearchRequest, SearchResponse } from '../../search-request.js';
 import { MemoryIndex } from '../index/memory-index.js';
+import { Scratch } from '../index/scratch.js';
 import { resolveIndexPattern } from '../index-pattern.js';
 import { parseIndexSettings } from '../index-settings.js';
 import { parseDocument } from '../mapping/document-parser.js';
@@ -54,6 +55,7 @@ function fixedClock(nowMs: number): Clock {
 export class IndexReplica {
   private readonly store: SqliteStore;
   private readonly indices = new Map<string, ReplicaIndex>();
+  private readonly scratch = new Scratch();
   private lastSeq = 0;
   private dataVersion = -1;
 
@@ -64,7 +66,7 @@ export class IndexReplica {
 
   search(pattern: string, body: SearchRequest | undefined, nowMs: number): SearchResponse {
     this.sync();
-    return executeSearch(this.targets(pattern), body, fixedClock(nowMs));
+    return executeSearch(this.targets(pattern), body, fixedClock(nowMs), this.scratch);
   }
 
   count(pattern: string, body: CountRequest | undefined, nowMs: number): CountResponse {

@@ -21,6 +21,7 @@ import type {
 } from '../../search-request.js';
 import { type DocSet, runAggregations } from '../aggs/aggregation.js';
 import { parseAggregations } from '../aggs/aggregation-parser.js';
+import { Scratch } from '../index/scratch.js';
 import { isPlainObject } from '../mapping/index-mapping.js';
 import { type Matches, scoreOf } from '../query/matches.js';
 import { execute } from '../query/query-executor.js';
@@ -65,6 +66,7 @@ export function executeSearch(
   targets: readonly SearchTarget[],
   body: SearchRequest | undefined,
   clock: Clock,
+  scratch: Scratch = new Scratch(),
 ): SearchResponse {
   const started = performance.now();
   const request = body ?? {};
@@ -98,6 +100,8 @@ export function executeSearch(
   const sortsByScore = sort.some((c) => c.kind === 'score');
   const trackScores = request.track_scores === true || sortsByScore;
 
+  const aggsNeedScores =
+    aggs.length > 0 && JSON.stringify(request.aggs ?? request.aggregations).includes('"top_hits"');
   return shardPhase(() => {
     for (const target of targets) {
       if (from + size > target.maxResultWindow) {
@@ -111,8 +115,9 @@ export function executeSearch(
         index: target.memory,
         mapping: target.mapping,
         clock,
-        scoring: trackScores && size > 0,
+        scoring: trackScores && (size > 0 || aggsNeedScores),
         live: target.memory.liveDocs(),
+        scratch,
       }),
     );
     let total = 0;
@@ -157,14 +162,15 @@ export function executeSearch(
     if (aggs.length > 0) {
       const sets: DocSet[] = targets.map((target, t) => ({
         target,
-        docs: matches[t]!.bits.toArray(),
+        docs: matches[t]!.bits.toArray(scratch.ints(matches[t]!.bits.count())),
         score: (doc) => scoreOf(matches[t]!, doc),
+        scratch,
       }));
       response.aggregations = runAggregations(aggs, sets);
     }
     response.took = Math.round(performance.now() - started);
     return response as unknown as SearchResponse;
-  });
+  }, scratch);
 }
 
 export function executeCount(
@@ -188,6 +194,7 @@ export function executeCount(
         clock,
         scoring: false,
         live: target.memory.liveDocs(),
+        scratch: new Scratch(),
       }).bits.count();
     }
     return { count, _shards: { total: targets.length, successful: targets.length, skipped: 0, failed: 0 } };
@@ -195,13 +202,15 @@ export function executeCount(
 }
 
 /** Runs the per-index part; engine errors raised there are reported the way ES reports shard failures. */
-function shardPhase<T>(fn: () => T): T {
+function shardPhase<T>(fn: () => T, scratch?: Scratch): T {
   try {
     return fn();
   } catch (e) {
     if (e instanceof SearchEngineError && e.type !== 'search_phase_execution_exception')
       throw searchPhaseError(e);
     throw e;
+  } finally {
+    scratch?.release();
   }
 }
 
@@ -231,18 +240,40 @@ function pickTop(
     }
     return false;
   };
+  if (after === undefined && sort.length === 1 && sort[0]!.kind === 'score') return topByScore(matches, k);
   const top = new TopK<Candidate>(k, compare);
   matches.forEach((m, t) => {
-    for (const doc of m.bits.toArray()) {
-      if (!isAfter(t, doc)) continue;
+    m.bits.forEach((doc) => {
+      if (!isAfter(t, doc)) return;
       const candidate = { t, doc };
       if (top.accepts((worst) => compare(candidate, worst) < 0)) top.push(candidate);
-    }
+    });
   });
   return top.sorted();
 }
 
 /** search_after values arrive as JSON: numbers stay numbers, strings compare as strings. */
+/** The common case (relevance order, no cursor): one pass over the scores, ties by index then doc. */
+function topByScore(matches: readonly Matches[], k: number): Candidate[] {
+  const better = (a: Candidate & { s: number }, b: Candidate & { s: number }) =>
+    b.s - a.s || a.t - b.t || a.doc - b.doc;
+  const top = new TopK<Candidate & { s: number }>(k, better);
+  let threshold = Number.NEGATIVE_INFINITY;
+  let kept = 0;
+  matches.forEach((m, t) => {
+    const scores = m.scores;
+    m.bits.forEach((doc) => {
+      const s = scores === null ? m.constant : scores[doc]!;
+      // Later docs never beat an equal score (ties go to the earlier doc), so skip them cheaply.
+      if (kept >= k && s <= threshold) return;
+      top.push({ t, doc, s });
+      kept++;
+      if (kept >= k) threshold = top.worst()!.s;
+    });
+  });
+  return top.sorted();
+}
+
 function coerceAfter(value: SortValue, sample: SortValue): SortValue {
   if (value === null) return null;
   if (
@@ -262,7 +293,10 @@ function maxOverMatches(matches: readonly Matches[]): number {
       if (m.bits.count() > 0) max = Math.max(max, m.constant);
       continue;
     }
-    for (const doc of m.bits.toArray()) if (m.scores[doc]! > max) max = m.scores[doc]!;
+    const scores = m.scores;
+    m.bits.forEach((doc) => {
+      if (scores[doc]! > max) max = scores[doc]!;
+    });
   }
   return Number.isFinite(max) ? max : 0;
 }

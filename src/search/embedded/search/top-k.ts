@@ -16,6 +16,11 @@ export class TopK<T> {
     return this.heap.length < this.k || betterThanWorst(this.heap[0]!);
   }
 
+  /** The worst kept item (the one a better candidate would replace). */
+  worst(): T | undefined {
+    return this.heap[0];
+  }
+
   push(item: T): void {
     if (this.k <= 0) return;
     const h = this.heap;
