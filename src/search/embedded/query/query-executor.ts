@@ -304,7 +304,11 @@ function bool(node: Extract<QueryNode, { kind: 'bool' }>, ctx: QueryContext): Ma
     bits.and(any);
   } else if (minShould > 1) {
     const counts = new Uint16Array(ctx.index.maxDoc);
-    for (const m of should) m.bits.forEach((doc) => counts[doc]!++);
+    for (const m of should) {
+      m.bits.forEach((doc) => {
+        counts[doc]!++;
+      });
+    }
     const enough = new Bitset(ctx.index.maxDoc);
     for (let doc = 0; doc < counts.length; doc++) if (counts[doc]! >= minShould) enough.set(doc);
     bits.and(enough);
