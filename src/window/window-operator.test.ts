@@ -11,6 +11,7 @@ import { WatermarkStrategy } from '../time/watermark-strategy.js';
 import { Aggregates } from './aggregates.js';
 import {
   EventTimeSessionWindows,
+  ProcessingTimeSessionWindows,
   SlidingEventTimeWindows,
   TumblingEventTimeWindows,
   TumblingProcessingTimeWindows,
@@ -330,6 +331,27 @@ describe('triggers and processing time', () => {
       .sinkTo(sink);
     await runToCompletion(env);
     assert.deepEqual(sink.values, ['0:xyz', '1000:w']);
+  });
+});
+
+describe('processing-time sessions', () => {
+  it('closes a session after the gap of processing time and flushes the open one at the end of input', async () => {
+    const clock = new ManualClock(0);
+    const env = StreamEnvironment.create({ clock });
+    const sink = collectSink<string>();
+    env
+      .fromSource(
+        new TestSource<string>(
+          [steps.records('a'), steps.advanceClock(300), steps.records('b'), steps.advanceClock(2000), steps.records('c')],
+          { clock },
+        ),
+      )
+      .keyBy(() => 'k')
+      .window(ProcessingTimeSessionWindows.withGap(1000))
+      .process<string>((_k, ctx, elements, o) => o.collect(`[${ctx.window.start},${ctx.window.end}):${elements.join('')}`))
+      .sinkTo(sink);
+    await runToCompletion(env);
+    assert.deepEqual(sink.values, ['[0,1300):ab', '[2300,3300):c']);
   });
 });
 
