@@ -16,6 +16,7 @@ import type { WatermarkStrategy } from '../time/watermark-strategy.js';
 import type { WindowAssigner } from '../window/window-assigner.js';
 import { KeyedStream } from './keyed-stream.js';
 import type { PlanBuilder } from './plan-builder.js';
+import { PlanNodeHandle } from './plan-node-handle.js';
 import type { WindowedStream } from './windowed-stream.js';
 
 /** Options every transformation accepts: a stable id (state, metrics, errors) and a display name. */
@@ -29,25 +30,22 @@ export interface OperatorOptions {
  * Transformations add nodes to the job plan and return new streams; nothing runs until
  * `env.execute()`.
  */
-export class DataStream<T> {
+export class DataStream<T> extends PlanNodeHandle {
   /** @internal */
   constructor(
-    protected readonly plan: PlanBuilder,
+    plan: PlanBuilder,
     /** The id of the operator that produces this stream. */
-    protected nodeId: string,
+    nodeId: string,
     protected readonly sideOutput?: string,
-  ) {}
+  ) {
+    super(plan, nodeId);
+  }
 
   /** @internal */
   get edge(): JobEdge {
     return this.sideOutput === undefined
       ? { from: this.nodeId }
       : { from: this.nodeId, sideOutput: this.sideOutput };
-  }
-
-  /** The id of the operator producing this stream. */
-  get id(): string {
-    return this.nodeId;
   }
 
   /** @internal Adds a one-input operator node reading this stream. */
@@ -91,19 +89,9 @@ export class DataStream<T> {
     return this.plan.autoWatermarkIntervalMs;
   }
 
-  /** Sets this operator's stable id (Flink's `uid`); call it right after creating the operator. */
-  uid(uid: string): this {
+  protected override checkRenamable(): void {
     if (this.sideOutput !== undefined)
       throw new ConfigError('uid() applies to an operator, not to a side output');
-    this.plan.setUid(this.nodeId, uid);
-    this.nodeId = uid;
-    return this;
-  }
-
-  /** Sets this operator's display name (progress, metrics). */
-  name(name: string): this {
-    this.plan.setName(this.nodeId, name);
-    return this;
   }
 
   /** One output per record. Throw `InvalidRecordError` (or call `reject`) to send a bad record to dead letters. */
@@ -184,28 +172,7 @@ export class DataStream<T> {
 }
 
 /** A sink in the plan; lets you set its uid and name. */
-export class StreamSink {
-  /** @internal */
-  constructor(
-    private readonly plan: PlanBuilder,
-    private nodeId: string,
-  ) {}
-
-  get id(): string {
-    return this.nodeId;
-  }
-
-  uid(uid: string): this {
-    this.plan.setUid(this.nodeId, uid);
-    this.nodeId = uid;
-    return this;
-  }
-
-  name(name: string): this {
-    this.plan.setName(this.nodeId, name);
-    return this;
-  }
-}
+export class StreamSink extends PlanNodeHandle {}
 
 /** Passes every input through; its node's watermark valve merges the inputs' watermarks. */
 class UnionOperator<T> implements Operator<T, T> {
