@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EmbeddedSearchEngine } from '../src/search/embedded/embedded-engine.js';
-import { openDatabase, UPSERT_DOC_SQL } from '../src/search/embedded/store/sqlite-store.js';
+import { openDatabase } from '../src/search/embedded/store/sqlite-store.js';
 import type { BulkAction } from '../src/search/index.js';
 
 function flag(name: string, fallback: number): number {
@@ -128,38 +128,49 @@ async function main(): Promise<void> {
       `indexing ${DOCS.toLocaleString('en')} generated web-access documents in batches of ${BATCH} (generation is not timed) ...`,
     );
 
-    // Baseline: the engine's own table and row format, written by hand with one prepared upsert per
-    // row and one transaction per batch.
-    const db = openDatabase(path.join(root, 'baseline'));
-    const idx = Number(
-      db
-        .prepare(
-          "INSERT INTO indices (name, uuid, mappings, settings, created_ms, mapping_version) VALUES ('weblogs', 'x', '{}', '{}', 0, 1) RETURNING idx",
-        )
-        .pluck()
-        .get(),
-    );
-    const upsert = db.prepare(UPSERT_DOC_SQL);
-    const writeBatch = db.transaction((docs: Record<string, unknown>[], firstId: number) => {
-      for (let i = 0; i < docs.length; i++)
-        upsert.get({ idx, id: String(firstId + i), source: JSON.stringify(docs[i]) });
-    });
-    let baselineMs = 0;
-    let firstId = 0;
-    for (const docs of generateBatches(DOCS, BATCH)) {
-      const started = performance.now();
-      writeBatch(docs, firstId);
-      baselineMs += performance.now() - started;
-      firstId += docs.length;
+    // Baselines: the engine's own table and row format (schema from the store), written by hand with
+    // one prepared statement per row and one transaction per batch. "upsert" has the engine's
+    // semantics (overwrite an id, next version); "insert" is the least work that stores the rows.
+    const baselines: Record<'upsert' | 'insert', string> = {
+      upsert:
+        'INSERT OR REPLACE INTO docs (idx, id, version, source) VALUES (@idx, @id, COALESCE((SELECT version FROM docs WHERE idx = @idx AND id = @id), 0) + 1, @source)',
+      insert: 'INSERT INTO docs (idx, id, version, source) VALUES (@idx, @id, 1, @source)',
+    };
+    const baselineMsBy: Record<string, number> = {};
+    for (const [name, sql] of Object.entries(baselines)) {
+      const db = openDatabase(path.join(root, `baseline-${name}`));
+      const idx = Number(
+        db
+          .prepare(
+            "INSERT INTO indices (name, uuid, mappings, settings, created_ms, mapping_version) VALUES ('weblogs', 'x', '{}', '{}', 0, 1) RETURNING idx",
+          )
+          .pluck()
+          .get(),
+      );
+      const statement = db.prepare(sql);
+      const writeBatch = db.transaction((docs: Record<string, unknown>[], firstId: number) => {
+        for (let i = 0; i < docs.length; i++)
+          statement.run({ idx, id: String(firstId + i), source: JSON.stringify(docs[i]) });
+      });
+      let ms = 0;
+      let first = 0;
+      for (const docs of generateBatches(DOCS, BATCH)) {
+        const started = performance.now();
+        writeBatch(docs, first);
+        ms += performance.now() - started;
+        first += docs.length;
+      }
+      db.close();
+      baselineMsBy[name] = ms;
     }
-    db.close();
+    const baselineMs = baselineMsBy.upsert!;
 
     // The engine: the same documents through `bulk`, then a refresh that waits until every document
     // is searchable (the replica has built its columns), so the ratio counts all of the engine's work.
     const engine = await EmbeddedSearchEngine.open({ dataDir: path.join(root, 'engine') });
     await engine.createIndex('weblogs', { mappings: MAPPINGS });
     let engineMs = 0;
-    firstId = 0;
+    let firstId = 0;
     for (const docs of generateBatches(DOCS, BATCH)) {
       const started = performance.now();
       const actions: BulkAction[] = docs.map((document, i) => ({
@@ -176,19 +187,20 @@ async function main(): Promise<void> {
     await engine.refresh('weblogs');
     engineMs += performance.now() - refreshStarted;
 
-    const baselineRate = DOCS / (baselineMs / 1000);
-    const engineRate = DOCS / (engineMs / 1000);
-    const ratio = engineRate / baselineRate;
-    const rate = (r: number) => Math.round(r).toLocaleString('en').padStart(9);
+    const rate = (ms: number) =>
+      `${Math.round(DOCS / (ms / 1000))
+        .toLocaleString('en')
+        .padStart(9)} docs/s  (${(ms / 1000).toFixed(1)} s)`;
+    const ratio = baselineMs / engineMs;
+    console.log(`hand-written upsert (same semantics)  ${rate(baselineMs)}`);
+    console.log(`hand-written plain INSERT             ${rate(baselineMsBy.insert!)}`);
     console.log(
-      `hand-written better-sqlite3 upserts      ${rate(baselineRate)} docs/s  (${(baselineMs / 1000).toFixed(1)} s)`,
+      `EmbeddedSearchEngine.bulk + refresh   ${rate(engineMs)}; bulk calls alone ${(bulkOnlyMs / 1000).toFixed(1)} s`,
     );
     console.log(
-      `EmbeddedSearchEngine.bulk + refresh      ${rate(engineRate)} docs/s  (${(engineMs / 1000).toFixed(1)} s; bulk calls alone ${(bulkOnlyMs / 1000).toFixed(1)} s)`,
+      `ratio engine / upsert baseline        ${ratio.toFixed(2)}  (target >= 0.7: ${ratio >= 0.7 ? 'met' : 'NOT met'})`,
     );
-    console.log(
-      `ratio engine / baseline                  ${ratio.toFixed(2)}  (target >= 0.7: ${ratio >= 0.7 ? 'met' : 'NOT met'})`,
-    );
+    console.log(`ratio engine / plain-INSERT baseline  ${(baselineMsBy.insert! / engineMs).toFixed(2)}`);
 
     const count = await engine.count('weblogs');
     if (count.count !== DOCS) throw new Error(`expected ${DOCS} documents, found ${count.count}`);
@@ -220,8 +232,11 @@ async function main(): Promise<void> {
     await engine.close();
     const reopenStarted = performance.now();
     const reopened = await EmbeddedSearchEngine.open({ dataDir: path.join(root, 'engine') });
+    const openMs = performance.now() - reopenStarted;
+    await reopened.search('weblogs', { size: 0 });
+    const searchableMs = performance.now() - reopenStarted;
     console.log(
-      `reopen (rebuild in-memory columns from SQLite): ${((performance.now() - reopenStarted) / 1000).toFixed(1)} s`,
+      `reopen: writes accepted after ${openMs.toFixed(0)} ms, searchable (columns rebuilt) after ${(searchableMs / 1000).toFixed(1)} s`,
     );
     await reopened.close();
   } finally {

@@ -14,6 +14,7 @@ import {
   type UpdateBody,
 } from '../bulk.js';
 import { SearchEngineError } from '../search-engine-error.js';
+import type { IdVersions } from './id-versions.js';
 import { parseDocument } from './mapping/document-parser.js';
 import { isPlainObject } from './mapping/index-mapping.js';
 import type { OpenIndex } from './open-index.js';
@@ -21,6 +22,8 @@ import type { SqliteStore } from './store/sqlite-store.js';
 
 export interface BulkWriterContext {
   readonly store: SqliteStore;
+  /** The ids and versions of an index (loaded on first use within the write transaction). */
+  versionsOf(index: OpenIndex): IdVersions;
   /** The index named `name`, auto-created (dynamic mapping) when missing. */
   indexFor(name: string): OpenIndex;
 }
@@ -67,17 +70,23 @@ export class BulkWriter {
     document: Record<string, unknown>,
     op: 'index' | 'create',
   ): BulkItemResult {
-    const current = this.ctx.store.head(index.idx, id);
-    const live = current !== undefined && current.live === 1;
-    if (op === 'create' && live) {
+    const versions = this.ctx.versionsOf(index);
+    const live = versions.liveVersion(id);
+    if (op === 'create' && live !== undefined) {
       throw new SearchEngineError(
         'version_conflict_engine_exception',
-        `[${id}]: version conflict, document already exists (current version [${current.version}])`,
+        `[${id}]: version conflict, document already exists (current version [${live}])`,
         409,
         { extra: { index_uuid: index.uuid } },
       );
     }
-    return this.store(index, id, document, live ? 'updated' : 'created', current?.version ?? 0);
+    return this.store(
+      index,
+      id,
+      document,
+      live !== undefined ? 'updated' : 'created',
+      versions.lastVersion(id),
+    );
   }
 
   /** Validates against the mapping (growing it dynamically), then writes the row with the next version. */
@@ -92,6 +101,7 @@ export class BulkWriter {
     if (parsed.mappingChanged) this.changedMappings.add(index);
     const version = previousVersion + 1;
     const seq = this.ctx.store.put(index.idx, id, version, JSON.stringify(document));
+    this.ctx.versionsOf(index).written(id, version);
     return {
       _index: index.name,
       _id: id,
@@ -121,9 +131,11 @@ export class BulkWriter {
         );
       }
     }
-    const current = this.ctx.store.current(index.idx, id);
+    const versions = this.ctx.versionsOf(index);
+    const current =
+      versions.liveVersion(id) === undefined ? undefined : this.ctx.store.current(index.idx, id);
     if (current === undefined || current.source === null) {
-      const previousVersion = current?.version ?? 0;
+      const previousVersion = versions.lastVersion(id);
       if (body.upsert !== undefined) return this.store(index, id, body.upsert, 'created', previousVersion);
       if (body.doc_as_upsert === true && body.doc !== undefined)
         return this.store(index, id, body.doc, 'created', previousVersion);
@@ -156,12 +168,13 @@ export class BulkWriter {
   }
 
   private delete(index: OpenIndex, id: string): BulkItemResult {
-    const current = this.ctx.store.head(index.idx, id);
-    if (current === undefined || current.live === 0) {
+    const versions = this.ctx.versionsOf(index);
+    const live = versions.liveVersion(id);
+    if (live === undefined) {
       return {
         _index: index.name,
         _id: id,
-        _version: (current?.version ?? 0) + 1,
+        _version: versions.lastVersion(id) + 1,
         result: 'not_found',
         _shards: SHARDS,
         _seq_no: -1,
@@ -169,8 +182,9 @@ export class BulkWriter {
         status: 404,
       };
     }
-    const version = current.version + 1;
+    const version = live + 1;
     const seq = this.ctx.store.put(index.idx, id, version, null);
+    versions.deleted(id, version);
     return {
       _index: index.name,
       _id: id,

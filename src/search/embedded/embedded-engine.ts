@@ -36,6 +36,7 @@ import type {
   SearchResponse,
 } from '../search-request.js';
 import { BulkWriter, validateBulkActions } from './bulk-writer.js';
+import { IdVersions } from './id-versions.js';
 import { validateIndexName } from './index-name.js';
 import { resolveIndexPattern } from './index-pattern.js';
 import { parseIndexSettings } from './index-settings.js';
@@ -60,6 +61,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
   private readonly clock: Clock;
   private readonly indices = new Map<string, OpenIndex>();
   private readonly replica: ReplicaClient;
+  private readonly idVersions = new Map<number, IdVersions>();
   private dataVersion = -1;
   private closed = false;
 
@@ -142,7 +144,9 @@ export class EmbeddedSearchEngine implements SearchEngine {
       this.sync();
       const names = resolveIndexPattern(name, [...this.indices.keys()]);
       for (const n of names) {
-        this.store.deleteIndex(this.indices.get(n)!.idx);
+        const idx = this.indices.get(n)!.idx;
+        this.store.deleteIndex(idx);
+        this.idVersions.delete(idx);
         this.indices.delete(n);
       }
     });
@@ -191,7 +195,11 @@ export class EmbeddedSearchEngine implements SearchEngine {
     try {
       this.store.writeTransaction(() => {
         this.sync();
-        const writer = new BulkWriter({ store: this.store, indexFor: (name) => this.indexForWrite(name) });
+        const writer = new BulkWriter({
+          store: this.store,
+          indexFor: (name) => this.indexForWrite(name),
+          versionsOf: (index) => this.versionsOf(index),
+        });
         items = actions.map((action) => writer.apply(action));
         for (const index of writer.changedMappings) {
           this.store.updateMapping(index.idx, JSON.stringify(index.mapping.toJson()));
@@ -199,8 +207,9 @@ export class EmbeddedSearchEngine implements SearchEngine {
         }
       });
     } catch (e) {
-      // The transaction rolled back: mappings grown by it must be forgotten too.
+      // The transaction rolled back: mappings grown by it and versions it wrote must be forgotten.
       this.reloadIndices();
+      this.idVersions.clear();
       throw e;
     }
     // Let the replica start indexing now; with refresh, wait until it has (searches always wait).
@@ -299,7 +308,18 @@ export class EmbeddedSearchEngine implements SearchEngine {
     this.reloadIndices();
   }
 
+  private versionsOf(index: OpenIndex): IdVersions {
+    let versions = this.idVersions.get(index.idx);
+    if (versions === undefined) {
+      versions = IdVersions.load(this.store, index.idx);
+      this.idVersions.set(index.idx, versions);
+    }
+    return versions;
+  }
+
+  /** Another connection committed: index metadata and id versions may have changed. */
   private reloadIndices(): void {
+    this.idVersions.clear();
     this.dataVersion = this.store.dataVersion();
     const rows = this.store.listIndices();
     const seen = new Set<string>();

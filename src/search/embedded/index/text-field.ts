@@ -12,6 +12,10 @@ import { forEachToken } from '../analysis/standard-analyzer.js';
 import { growInt32 } from './growable.js';
 
 const POSITION_INCREMENT_GAP = 100;
+const MAX_CACHED_LENGTH = 512;
+const MAX_CACHED_VALUES = 4096;
+/** Misses after which a field whose values repeat less than one time in four stops caching. */
+const CACHE_PROBATION = 20_000;
 
 export class Postings {
   data = new Int32Array(8);
@@ -51,6 +55,15 @@ export class TextField {
   sumTotalTermFreq = 0;
   private currentDoc = -1;
   private nextPosition = 0;
+  /**
+   * Analysis cache for repeated values (user agents, log templates): value -> the postings of its
+   * tokens in order, so a repeat skips tokenizing and the term lookups. Bounded, and switched off
+   * for a field whose values rarely repeat (free text), where it would only cost a lookup.
+   */
+  private cache: Map<string, Postings[]> | undefined = new Map();
+  private cacheHits = 0;
+  private cacheMisses = 0;
+  private collecting: Postings[] | undefined;
   private readonly emit = (token: string): void => {
     const doc = this.currentDoc;
     let p = this.postings.get(token);
@@ -58,6 +71,7 @@ export class TextField {
     p.add(doc, this.nextPosition++);
     this.lengths[doc]!++;
     this.sumTotalTermFreq++;
+    this.collecting?.push(p);
   };
 
   /** Indexes one value of `doc`; further values of the same doc continue after a position gap. */
@@ -70,7 +84,31 @@ export class TextField {
     } else {
       this.nextPosition += POSITION_INCREMENT_GAP;
     }
-    forEachToken(String(value), this.emit);
+    const text = typeof value === 'string' ? value : String(value);
+    const cache = this.cache;
+    if (cache === undefined || text.length > MAX_CACHED_LENGTH) {
+      forEachToken(text, this.emit);
+      return;
+    }
+    const cached = cache.get(text);
+    if (cached !== undefined) {
+      this.cacheHits++;
+      for (let i = 0; i < cached.length; i++) cached[i]!.add(doc, this.nextPosition++);
+      this.lengths[doc]! += cached.length;
+      this.sumTotalTermFreq += cached.length;
+      return;
+    }
+    this.cacheMisses++;
+    if (this.cacheMisses > CACHE_PROBATION && this.cacheHits * 4 < this.cacheMisses) {
+      this.cache = undefined;
+    } else if (cache.size >= MAX_CACHED_VALUES) {
+      cache.clear();
+    }
+    const collected: Postings[] = [];
+    this.collecting = collected;
+    forEachToken(text, this.emit);
+    this.collecting = undefined;
+    this.cache?.set(text, collected);
   }
 
   has(doc: number): boolean {

@@ -67,7 +67,6 @@ function parseWith(value: unknown, format: string, roundUp: boolean): number | u
 function parseIsoFast(text: string): number | undefined {
   const n = text.length;
   if ((n !== 20 && n !== 24) || text.charCodeAt(n - 1) !== 90 || text.charCodeAt(10) !== 84) return undefined;
-  const d = (i: number): number => text.charCodeAt(i) - 48;
   for (const i of n === 20 ? FAST_DIGITS_20 : FAST_DIGITS_24) {
     const c = text.charCodeAt(i);
     if (c < 48 || c > 57) return undefined;
@@ -80,13 +79,20 @@ function parseIsoFast(text: string): number | undefined {
     (n === 24 && text[19] !== '.')
   )
     return undefined;
-  const year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
-  const month = d(5) * 10 + d(6);
-  const day = d(8) * 10 + d(9);
-  const hour = d(11) * 10 + d(12);
-  const minute = d(14) * 10 + d(15);
-  const second = d(17) * 10 + d(18);
-  const millis = n === 24 ? d(20) * 100 + d(21) * 10 + d(22) : 0;
+  const year =
+    (text.charCodeAt(0) - 48) * 1000 +
+    (text.charCodeAt(1) - 48) * 100 +
+    (text.charCodeAt(2) - 48) * 10 +
+    (text.charCodeAt(3) - 48);
+  const month = (text.charCodeAt(5) - 48) * 10 + (text.charCodeAt(6) - 48);
+  const day = (text.charCodeAt(8) - 48) * 10 + (text.charCodeAt(9) - 48);
+  const hour = (text.charCodeAt(11) - 48) * 10 + (text.charCodeAt(12) - 48);
+  const minute = (text.charCodeAt(14) - 48) * 10 + (text.charCodeAt(15) - 48);
+  const second = (text.charCodeAt(17) - 48) * 10 + (text.charCodeAt(18) - 48);
+  const millis =
+    n === 24
+      ? (text.charCodeAt(20) - 48) * 100 + (text.charCodeAt(21) - 48) * 10 + (text.charCodeAt(22) - 48)
+      : 0;
   if (
     month < 1 ||
     month > 12 ||

@@ -117,8 +117,10 @@ function coerceNumber(field: LeafOptions, value: string | number | boolean): num
   return n;
 }
 
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const IPV6 = /^[0-9a-fA-F:.]+$/;
+
+/** IPv4 dotted quads or IPv6 text; `ip` fields refuse anything else, as ES does. */
 function isIp(text: string): boolean {
-  if (/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(text))
-    return text.split('.').every((p) => Number(p) <= 255);
-  return /^[0-9a-fA-F:.]+$/.test(text) && text.includes(':');
+  return IPV4.test(text) || (text.includes(':') && IPV6.test(text));
 }

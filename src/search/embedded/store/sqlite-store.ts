@@ -66,11 +66,6 @@ CREATE UNIQUE INDEX IF NOT EXISTS docs_by_id ON docs (idx, id);
 INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1');
 `;
 
-/** The statement that writes one document row; the benchmark's baseline uses the very same SQL. */
-export const UPSERT_DOC_SQL = `INSERT OR REPLACE INTO docs (idx, id, version, source)
-  VALUES (@idx, @id, COALESCE((SELECT version FROM docs WHERE idx = @idx AND id = @id), 0) + 1, @source)
-  RETURNING seq, version`;
-
 /** Opens `<dataDir>/search.db` in WAL mode; `createSchema: false` for connections that only read. */
 export function openDatabase(dataDir: string, createSchema = true): Database.Database {
   fs.mkdirSync(dataDir, { recursive: true });
@@ -107,15 +102,12 @@ export class SqliteStore {
         'SELECT seq, idx, id, version, source FROM docs WHERE source IS NOT NULL ORDER BY seq',
       ),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM docs').pluck(),
-      upsert: db.prepare<
-        [{ idx: number; id: string; source: string | null }],
-        { seq: number; version: number }
-      >(UPSERT_DOC_SQL),
-      put: db
-        .prepare<[number, string, number, string | null], number>(
-          'INSERT OR REPLACE INTO docs (idx, id, version, source) VALUES (?, ?, ?, ?) RETURNING seq',
-        )
-        .pluck(),
+      put: db.prepare<[number, string, number, string | null]>(
+        'INSERT OR REPLACE INTO docs (idx, id, version, source) VALUES (?, ?, ?, ?)',
+      ),
+      idVersions: db.prepare<[number], { id: string; version: number; live: 0 | 1 }>(
+        'SELECT id, version, source IS NOT NULL AS live FROM docs WHERE idx = ?',
+      ),
       head: db.prepare<[number, string], DocHead>(
         'SELECT seq, version, source IS NOT NULL AS live FROM docs WHERE idx = ? AND id = ?',
       ),
@@ -151,14 +143,14 @@ export class SqliteStore {
     this.stmts.deleteIndex.run(idx);
   }
 
-  /** Writes a document (or a tombstone when `source` is null); returns its new seq and version. */
-  upsert(idx: number, id: string, source: string | null): { seq: number; version: number } {
-    return this.stmts.upsert.get({ idx, id, source })!;
-  }
-
   /** Writes a document row (tombstone when `source` is null) with a version the caller computed; returns its seq. */
   put(idx: number, id: string, version: number, source: string | null): number {
-    return this.stmts.put.get(idx, id, version, source)!;
+    return Number(this.stmts.put.run(idx, id, version, source).lastInsertRowid);
+  }
+
+  /** Every id of an index with its version and liveness (the writer's IdVersions). */
+  idVersions(idx: number): IterableIterator<{ id: string; version: number; live: 0 | 1 }> {
+    return this.stmts.idVersions.iterate(idx);
   }
 
   /** The row's seq and version, and whether it is a live document (not a tombstone), without its source. */
