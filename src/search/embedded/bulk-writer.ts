@@ -38,6 +38,8 @@ export function generateId(): string {
 export class BulkWriter {
   /** Indices whose mapping grew during this bulk (persisted before commit). */
   readonly changedMappings = new Set<OpenIndex>();
+  /** Whether any item failed (the response's `errors`). */
+  failed = false;
 
   constructor(private readonly ctx: BulkWriterContext) {}
 
@@ -47,12 +49,10 @@ export class BulkWriter {
     const id = target._id ?? generateId();
     try {
       const index = this.ctx.indexFor(target._index);
-      let result: BulkItemResult;
-      if ('index' in action) result = this.write(index, id, action.document, 'index');
-      else if ('create' in action) result = this.write(index, id, action.document, 'create');
-      else if ('update' in action) result = this.update(index, id, action.body);
-      else result = this.delete(index, id);
-      return { [op]: result };
+      if ('index' in action) return { index: this.write(index, id, action.document, 'index') };
+      if ('create' in action) return { create: this.write(index, id, action.document, 'create') };
+      if ('update' in action) return { update: this.update(index, id, action.body) };
+      return { delete: this.delete(index, id) };
     } catch (e) {
       if (!(e instanceof SearchEngineError)) throw e;
       const error = {
@@ -60,6 +60,7 @@ export class BulkWriter {
         ...(e.type === 'invalid_index_name_exception' ? {} : { shard: '0' }),
         index: target._index,
       };
+      this.failed = true;
       return { [op]: { _index: target._index, _id: id, status: e.status, error } };
     }
   }
@@ -219,7 +220,11 @@ export function validateBulkActions(actions: readonly BulkAction[]): void {
       problems.push(`${i + 1}: action must be an object`);
       return;
     }
-    const ops = ['index', 'create', 'update', 'delete'].filter((k) => k in action);
+    const ops: string[] = [];
+    if ('index' in action) ops.push('index');
+    if ('create' in action) ops.push('create');
+    if ('update' in action) ops.push('update');
+    if ('delete' in action) ops.push('delete');
     if (ops.length !== 1) {
       problems.push(`${i + 1}: exactly one of index, create, update, delete is required`);
       return;

@@ -192,6 +192,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
     this.sync();
     validateBulkActions(actions);
     let items: BulkResponseItem[] = [];
+    let failed = false;
     try {
       this.store.writeTransaction(() => {
         this.sync();
@@ -201,6 +202,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
           versionsOf: (index) => this.versionsOf(index),
         });
         items = actions.map((action) => writer.apply(action));
+        failed = writer.failed;
         for (const index of writer.changedMappings) {
           this.store.updateMapping(index.idx, JSON.stringify(index.mapping.toJson()));
           index.mappingVersion++;
@@ -218,7 +220,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
     else caughtUp.catch(() => undefined);
     return {
       took: Math.round(performance.now() - started),
-      errors: items.some((item) => Object.values(item)[0]?.error !== undefined),
+      errors: failed,
       items,
     };
   }

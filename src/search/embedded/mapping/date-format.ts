@@ -38,9 +38,21 @@ export function validateDateFormat(format: string): void {
   }
 }
 
+const partsCache = new Map<string, readonly string[]>();
+
+/** `a||b` -> [a, b], memoized: formats come from a handful of mappings and queries. */
+function formatParts(format: string): readonly string[] {
+  let parts = partsCache.get(format);
+  if (parts === undefined) {
+    parts = format.split('||');
+    if (partsCache.size < 1000) partsCache.set(format, parts);
+  }
+  return parts;
+}
+
 /** Parses `value` with `format`; undefined when no part of the format accepts it. */
 export function parseDate(value: unknown, format = DEFAULT_DATE_FORMAT, roundUp = false): number | undefined {
-  for (const part of format.split('||')) {
+  for (const part of formatParts(format)) {
     const ms = parseWith(value, part, roundUp);
     if (ms !== undefined) return ms;
   }

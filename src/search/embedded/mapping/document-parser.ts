@@ -74,7 +74,8 @@ class DocumentParser {
     const dynamic = obj.dynamic ?? inherited;
     for (const key in source) {
       const value = source[key];
-      if (key.indexOf('.') < 0 && key !== '' && key.trim() !== '') {
+      // Fast path: a plain name (no dots, not blank); `trim` only runs for names starting with a space.
+      if (key.indexOf('.') < 0 && key !== '' && (key.charCodeAt(0) > 32 || key.trim() !== '')) {
         this.parseValue(obj, key, value, dynamic);
         continue;
       }

@@ -73,6 +73,8 @@ export function openDatabase(dataDir: string, createSchema = true): Database.Dat
   db.pragma('busy_timeout = 10000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  // 64 MiB page cache (default 2 MiB): the (idx, id) index of a million documents then stays cached.
+  db.pragma('cache_size = -65536');
   if (createSchema) db.exec(SCHEMA);
   return db;
 }
