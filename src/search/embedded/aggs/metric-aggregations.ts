@@ -94,7 +94,7 @@ export class SingleMetric implements Aggregation {
   private readonly field: string;
 
   constructor(private readonly spec: AggregationSpec) {
-    allowParams(spec, ['field', 'missing', 'format']);
+    allowParams(spec, ['field', 'missing']);
     this.name = spec.name;
     this.field = requireField(spec);
   }
@@ -118,7 +118,7 @@ export class StatsMetric implements Aggregation {
   private readonly field: string;
 
   constructor(private readonly spec: AggregationSpec) {
-    allowParams(spec, ['field', 'missing', 'format']);
+    allowParams(spec, ['field', 'missing']);
     this.name = spec.name;
     this.field = requireField(spec);
   }

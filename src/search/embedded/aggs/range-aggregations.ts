@@ -34,7 +34,10 @@ export class RangeAggregation implements Aggregation {
   private readonly keyed: boolean;
 
   constructor(private readonly spec: AggregationSpec) {
-    allowParams(spec, ['field', 'ranges', 'keyed', 'format']);
+    allowParams(
+      spec,
+      spec.type === 'date_range' ? ['field', 'ranges', 'keyed', 'format'] : ['field', 'ranges', 'keyed'],
+    );
     this.name = spec.name;
     this.field = requireField(spec);
     this.isDate = spec.type === 'date_range';

@@ -60,8 +60,6 @@ export class TermsAggregation implements Aggregation {
       'shard_size',
       'execution_hint',
       'collect_mode',
-      'show_term_doc_count_error',
-      'format',
     ]);
     this.name = spec.name;
     this.field = requireField(spec);

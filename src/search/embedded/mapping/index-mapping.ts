@@ -64,7 +64,12 @@ export class IndexMapping {
   static fromJson(json: IndexMappings | undefined): IndexMapping {
     const source = (json ?? {}) as Record<string, unknown>;
     for (const key of Object.keys(source)) {
-      if (key !== 'properties' && key !== 'dynamic' && key !== 'date_detection' && key !== '_source') {
+      const sourceEnabled =
+        key === '_source' &&
+        isPlainObject(source._source) &&
+        Object.keys(source._source).every((k) => k === 'enabled') &&
+        source._source.enabled !== false;
+      if (key !== 'properties' && key !== 'dynamic' && key !== 'date_detection' && !sourceEnabled) {
         throw mapperError(
           `Root mapping definition has unsupported parameters:  [${key} : ${JSON.stringify(source[key])}]`,
         );
@@ -143,8 +148,10 @@ export class IndexMapping {
     for (const key of ['index', 'doc_values', 'store', 'norms'] as const) {
       if (spec[key] !== undefined && typeof spec[key] !== 'boolean')
         throw mapperError(`Failed to parse [${key}] on field [${path}]`);
-      if (spec[key] === false && key === 'index')
-        throw mapperError(`[index: false] on field [${path}] is not supported by the embedded engine`);
+      // index: false and norms: false change what matches or how it scores: refuse rather than ignore.
+      if (spec[key] === false && (key === 'index' || key === 'norms')) {
+        throw mapperError(`[${key}: false] on field [${path}] is not supported by the embedded engine`);
+      }
     }
     if (spec.format !== undefined) {
       if (type !== 'date')

@@ -193,8 +193,9 @@ const PARSERS: Record<string, (body: Json) => QueryNode> = {
       'time_zone',
       'boost',
     ]);
-    if (spec.from !== undefined || spec.to !== undefined)
-      unsupported('range', spec.from !== undefined ? 'from' : 'to');
+    for (const legacy of ['from', 'to', 'include_lower', 'include_upper']) {
+      if (spec[legacy] !== undefined) unsupported('range', legacy);
+    }
     if (spec.relation !== undefined) unsupported('range', 'relation');
     return {
       kind: 'range',
