@@ -4,14 +4,18 @@ import path from 'node:path';
 import { after } from 'node:test';
 import { describeSearchEngineConformance } from '../conformance/search-engine-conformance.js';
 import { EmbeddedSearchEngine } from './embedded-engine.js';
+import type { ReplicaMode } from './replica/replica-client.js';
 
 const dirs: string[] = [];
 after(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describeSearchEngineConformance('embedded', async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-conformance-'));
-  dirs.push(dataDir);
-  return EmbeddedSearchEngine.open({ dataDir });
-});
+// Both replica modes must give the same answers: the worker thread is the default, inline is the fallback.
+for (const replica of ['worker', 'inline'] satisfies ReplicaMode[]) {
+  describeSearchEngineConformance(`embedded (${replica} replica)`, async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-conformance-'));
+    dirs.push(dataDir);
+    return EmbeddedSearchEngine.open({ dataDir, replica });
+  });
+}
