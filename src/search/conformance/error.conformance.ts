@@ -57,17 +57,18 @@ export function describeErrorConformance(open: OpenEngine): void {
       });
     });
 
-    test('a negative size is an illegal_argument_exception', async () => {
+    test('a negative size is a 400 naming the parameter', async () => {
       await expectSearchError(engine.search(INDEX, { size: -1 }), {
         status: 400,
-        type: 'illegal_argument_exception',
+        reason: '[size] parameter cannot be negative',
       });
     });
 
     test('search_after with the wrong number of values is refused', async () => {
       await expectSearchError(engine.search(INDEX, { sort: [{ bytes: 'asc' }], search_after: [1, 'x'] }), {
         status: 400,
-        type: 'illegal_argument_exception',
+        type: 'search_phase_execution_exception',
+        rootCauseType: 'illegal_argument_exception',
         reason: 'search_after has 2 value(s) but sort has 1.',
       });
     });

@@ -85,17 +85,19 @@ export function executeSearch(
   const searchAfter = request.search_after;
   if (searchAfter !== undefined) {
     if (!Array.isArray(searchAfter)) throw parsingError('[search_after] must be an array');
-    if (
-      request.sort === undefined &&
-      sort.length === 1 &&
-      sort[0]!.kind === 'score' &&
-      searchAfter.length !== 1
-    ) {
-      throw illegalArgument(`search_after has ${searchAfter.length} value(s) but sort has 1.`);
+    // ES validates the request first (from), then each shard checks the values against the sort.
+    if (from > 0) {
+      throw new SearchEngineError(
+        'action_request_validation_exception',
+        'Validation Failed: 1: [from] parameter must be set to 0 when [search_after] is used;',
+        400,
+      );
     }
-    if (searchAfter.length !== sort.length)
-      throw illegalArgument(`search_after has ${searchAfter.length} value(s) but sort has ${sort.length}.`);
-    if (from > 0) throw illegalArgument('[from] parameter must be set to 0 when [search_after] is used');
+    if (searchAfter.length !== sort.length) {
+      throw searchPhaseError(
+        illegalArgument(`search_after has ${searchAfter.length} value(s) but sort has ${sort.length}.`),
+      );
+    }
   }
   const sortsByScore = sort.some((c) => c.kind === 'score');
   const trackScores = request.track_scores === true || sortsByScore;

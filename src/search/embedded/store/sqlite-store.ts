@@ -38,12 +38,6 @@ export interface DocRow {
   readonly source: string | null;
 }
 
-export interface DocHead {
-  readonly seq: number;
-  readonly version: number;
-  readonly live: 0 | 1;
-}
-
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS indices (
@@ -110,16 +104,10 @@ export class SqliteStore {
       idVersions: db.prepare<[number], { id: string; version: number; live: 0 | 1 }>(
         'SELECT id, version, source IS NOT NULL AS live FROM docs WHERE idx = ?',
       ),
-      head: db.prepare<[number, string], DocHead>(
-        'SELECT seq, version, source IS NOT NULL AS live FROM docs WHERE idx = ? AND id = ?',
-      ),
       current: db.prepare<[number, string], DocRow>(
         'SELECT seq, idx, id, version, source FROM docs WHERE idx = ? AND id = ?',
       ),
       sourceBySeq: db.prepare<[number], string | null>('SELECT source FROM docs WHERE seq = ?').pluck(),
-      indexBytes: db
-        .prepare<[number], number>('SELECT COALESCE(SUM(LENGTH(source)), 0) FROM docs WHERE idx = ?')
-        .pluck(),
     };
   }
 
@@ -155,11 +143,6 @@ export class SqliteStore {
     return this.stmts.idVersions.iterate(idx);
   }
 
-  /** The row's seq and version, and whether it is a live document (not a tombstone), without its source. */
-  head(idx: number, id: string): DocHead | undefined {
-    return this.stmts.head.get(idx, id);
-  }
-
   current(idx: number, id: string): DocRow | undefined {
     return this.stmts.current.get(idx, id);
   }
@@ -178,10 +161,6 @@ export class SqliteStore {
 
   maxSeq(): number {
     return this.stmts.maxSeq.get() as number;
-  }
-
-  sourceBytes(idx: number): number {
-    return this.stmts.indexBytes.get(idx) ?? 0;
   }
 
   /** Runs `fn` in a write transaction taken with BEGIN IMMEDIATE (one writer at a time across processes). */

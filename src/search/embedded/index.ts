@@ -1,0 +1,2 @@
+export * from './embedded-engine.js';
+export type { ReplicaMode } from './replica/replica-client.js';
