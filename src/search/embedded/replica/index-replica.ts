@@ -19,6 +19,9 @@ import { executeCount, executeSearch } from '../search/search-executor.js';
 import type { SearchTarget } from '../search/search-target.js';
 import { type DocRow, type IndexRow, SqliteStore } from '../store/sqlite-store.js';
 
+/** Dead doc numbers an index may hold before it is compacted (see `compact`). */
+const COMPACT_MIN_DEAD = 50_000;
+
 interface ReplicaIndex {
   readonly idx: number;
   readonly name: string;
@@ -59,14 +62,20 @@ export class IndexReplica {
   private lastSeq = 0;
   private dataVersion = -1;
 
-  constructor(dataDir: string) {
+  private readonly compactMinDead: number;
+
+  constructor(dataDir: string, options: { compactMinDead?: number } = {}) {
+    this.compactMinDead = options.compactMinDead ?? COMPACT_MIN_DEAD;
     this.store = new SqliteStore(dataDir, { createSchema: false });
     this.reloadAll();
   }
 
+  /** Runs in one read snapshot, so the `_source` of every hit is the version that matched. */
   search(pattern: string, body: SearchRequest | undefined, nowMs: number): SearchResponse {
-    this.sync();
-    return executeSearch(this.targets(pattern), body, fixedClock(nowMs), this.scratch);
+    return this.store.readTransaction(() => {
+      this.sync();
+      return executeSearch(this.targets(pattern), body, fixedClock(nowMs), this.scratch);
+    });
   }
 
   count(pattern: string, body: CountRequest | undefined, nowMs: number): CountResponse {
@@ -124,7 +133,28 @@ export class IndexReplica {
       }
       for (const name of [...this.indices.keys()]) if (!seen.has(name)) this.indices.delete(name);
       this.apply(this.store.docsSince(this.lastSeq));
+      this.compact();
     });
+  }
+
+  /**
+   * Overwrites and deletes leave dead doc numbers in the columns (they only append). Once an
+   * index holds more dead than live documents (and at least COMPACT_MIN_DEAD), its columns are
+   * rebuilt from its live rows, so memory stays proportional to the live documents; the rebuild
+   * costs about what indexing them did, paid once per doubling.
+   */
+  private compact(): void {
+    for (const [name, index] of this.indices) {
+      const memory = index.memory;
+      if (memory.deletedCount < this.compactMinDead || memory.deletedCount <= memory.liveCount) continue;
+      const fresh: ReplicaIndex = { ...index, memory: new MemoryIndex() };
+      this.indices.set(name, fresh);
+      this.applyTo(fresh, this.store.liveDocsOf(index.idx));
+    }
+  }
+
+  private applyTo(index: ReplicaIndex, rows: Iterable<DocRow>): void {
+    for (const row of rows) this.applyRow(index, row);
   }
 
   private reloadAll(): void {
@@ -142,25 +172,28 @@ export class IndexReplica {
     for (const row of rows) {
       if (row.seq > this.lastSeq) this.lastSeq = row.seq;
       const index = byIdx.get(row.idx);
-      if (index === undefined) continue;
-      if (row.source === null) {
-        index.memory.remove(row.id);
-        continue;
-      }
-      const source = JSON.parse(row.source) as Record<string, unknown>;
-      try {
-        index.memory.put(
-          row.id,
-          row.seq,
-          row.version,
-          parseDocument(index.mapping, source, row.id),
-          row.source.length,
-        );
-      } catch {
-        // The writer validated this document against the mapping committed with it, so this only
-        // happens if the row was written by an incompatible version: keep the index searchable.
-        index.memory.remove(row.id);
-      }
+      if (index !== undefined) this.applyRow(index, row);
+    }
+  }
+
+  private applyRow(index: ReplicaIndex, row: DocRow): void {
+    if (row.source === null) {
+      index.memory.remove(row.id);
+      return;
+    }
+    const source = JSON.parse(row.source) as Record<string, unknown>;
+    try {
+      index.memory.put(
+        row.id,
+        row.seq,
+        row.version,
+        parseDocument(index.mapping, source, row.id),
+        row.source.length,
+      );
+    } catch {
+      // The writer validated this document against the mapping committed with it, so this only
+      // happens if the row was written by an incompatible version: keep the index searchable.
+      index.memory.remove(row.id);
     }
   }
 }

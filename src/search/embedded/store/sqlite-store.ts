@@ -97,6 +97,9 @@ export class SqliteStore {
       liveDocs: db.prepare<[], DocRow>(
         'SELECT seq, idx, id, version, source FROM docs WHERE source IS NOT NULL ORDER BY seq',
       ),
+      liveDocsOf: db.prepare<[number], DocRow>(
+        'SELECT seq, idx, id, version, source FROM docs WHERE idx = ? AND source IS NOT NULL ORDER BY seq',
+      ),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM docs').pluck(),
       put: db.prepare<[number, string, number, string | null]>(
         'INSERT OR REPLACE INTO docs (idx, id, version, source) VALUES (?, ?, ?, ?)',
@@ -157,6 +160,11 @@ export class SqliteStore {
 
   liveDocs(): IterableIterator<DocRow> {
     return this.stmts.liveDocs.iterate();
+  }
+
+  /** The live documents of one index, in seq order (rebuilding one index's columns). */
+  liveDocsOf(idx: number): IterableIterator<DocRow> {
+    return this.stmts.liveDocsOf.iterate(idx);
   }
 
   maxSeq(): number {
