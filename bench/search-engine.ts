@@ -202,6 +202,9 @@ async function main(): Promise<void> {
     );
     console.log(`ratio engine / plain-INSERT baseline  ${(baselineMsBy.insert! / engineMs).toFixed(2)}`);
 
+    console.log(
+      `process RSS after indexing (writer + replica worker): ${Math.round(process.memoryUsage().rss / 1048576)} MiB`,
+    );
     const count = await engine.count('weblogs');
     if (count.count !== DOCS) throw new Error(`expected ${DOCS} documents, found ${count.count}`);
     const matchWords = [
