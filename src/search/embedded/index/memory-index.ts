@@ -1,8 +1,8 @@
 /**
  * The searchable in-memory side of one index: internal document numbers (docs), their ids, and one
  * column per mapped leaf field (postings for text, ordinals for keywords, numbers otherwise).
- * Rebuilt from SQLite when the engine opens and kept current on every write (and, in reader
- * processes, on catch-up). Documents are append-only: an overwrite gives the id a new doc number
+ * Owned by the index replica, which builds it from SQLite and keeps it current by replaying
+ * committed rows (replica/index-replica.ts). Documents are append-only: an overwrite gives the id a new doc number
  * and marks the old one deleted, so columns never shift.
  */
 

@@ -7,7 +7,7 @@
  */
 import { analyze } from '../analysis/standard-analyzer.js';
 import { Bitset } from '../index/bitset.js';
-import type { KeywordColumn } from '../index/keyword-column.js';
+import { type KeywordColumn, MISSING } from '../index/keyword-column.js';
 import type { Column } from '../index/memory-index.js';
 import type { NumericColumn } from '../index/numeric-column.js';
 import type { TextField } from '../index/text-field.js';
@@ -189,11 +189,12 @@ function termQuery(
   return constant(numericDocs(ctx, num, n, n), boost);
 }
 
+/** Documents with a value in the column (the N of keyword idf; deleted documents included, as in Lucene). */
 function countWithValue(ctx: QueryContext, kw: KeywordColumn): number {
   let n = 0;
   const ords = kw.ords;
-  for (let doc = 0; doc < Math.min(ords.length, ctx.index.maxDoc); doc++)
-    if (ords[doc]! >= -2 && ords[doc] !== -1) n++;
+  const end = Math.min(ords.length, ctx.index.maxDoc);
+  for (let doc = 0; doc < end; doc++) if (ords[doc] !== MISSING) n++;
   return n;
 }
 
