@@ -5,8 +5,8 @@
 // Node 20 has no glob support in `node --test`, hence the explicit file list.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { availableParallelism } from 'node:os';
+import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 

@@ -342,13 +342,21 @@ describe('processing-time sessions', () => {
     env
       .fromSource(
         new TestSource<string>(
-          [steps.records('a'), steps.advanceClock(300), steps.records('b'), steps.advanceClock(2000), steps.records('c')],
+          [
+            steps.records('a'),
+            steps.advanceClock(300),
+            steps.records('b'),
+            steps.advanceClock(2000),
+            steps.records('c'),
+          ],
           { clock },
         ),
       )
       .keyBy(() => 'k')
       .window(ProcessingTimeSessionWindows.withGap(1000))
-      .process<string>((_k, ctx, elements, o) => o.collect(`[${ctx.window.start},${ctx.window.end}):${elements.join('')}`))
+      .process<string>((_k, ctx, elements, o) =>
+        o.collect(`[${ctx.window.start},${ctx.window.end}):${elements.join('')}`),
+      )
       .sinkTo(sink);
     await runToCompletion(env);
     assert.deepEqual(sink.values, ['[0,1300):ab', '[2300,3300):c']);
