@@ -18,7 +18,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { Database, type SqliteDatabase } from './sqlite-driver.js';
 
 export interface IndexRow {
   readonly idx: number;
@@ -61,7 +61,7 @@ INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1');
 `;
 
 /** Opens `<dataDir>/search.db` in WAL mode; `createSchema: false` for connections that only read. */
-export function openDatabase(dataDir: string, createSchema = true): Database.Database {
+export function openDatabase(dataDir: string, createSchema = true): SqliteDatabase {
   fs.mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, 'search.db'));
   db.pragma('busy_timeout = 10000');
@@ -74,7 +74,7 @@ export function openDatabase(dataDir: string, createSchema = true): Database.Dat
 }
 
 export class SqliteStore {
-  readonly db: Database.Database;
+  readonly db: SqliteDatabase;
   private readonly stmts;
 
   constructor(dataDir: string, options: { createSchema?: boolean } = {}) {

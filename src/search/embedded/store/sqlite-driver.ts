@@ -1,0 +1,22 @@
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
+
+/**
+ * Which better-sqlite3 this process loads, by Node version:
+ * - Node 22 and later: better-sqlite3 13 (installed as `better-sqlite3-napi`), built on Node-API
+ *   and shipped with prebuilt binaries. Version 12 aborts on Node 24 when a statement is garbage
+ *   collected in a worker thread after the worker's environment is gone (its ObjectWrap
+ *   destructor removes a cleanup hook without an environment), and the index replica runs in a
+ *   worker thread.
+ * - Node 20: better-sqlite3 12, compiled from source at install; 13's prebuilt binary crashes
+ *   there, and 12 does not have the Node 24 problem on Node 20.
+ * Both have the same API and read and write the same database files.
+ */
+const require = createRequire(import.meta.url);
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+
+export const SQLITE_DRIVER = nodeMajor >= 22 ? 'better-sqlite3-napi' : 'better-sqlite3';
+
+export type SqliteDatabase = BetterSqlite3.Database;
+
+export const Database = require(SQLITE_DRIVER) as typeof BetterSqlite3;
