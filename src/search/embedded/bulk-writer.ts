@@ -18,7 +18,7 @@ import type { IdVersions } from './id-versions.js';
 import { parseDocument } from './mapping/document-parser.js';
 import { isPlainObject } from './mapping/index-mapping.js';
 import type { OpenIndex } from './open-index.js';
-import type { SqliteStore } from './store/sqlite-store.js';
+import type { DocRow, SqliteStore } from './store/sqlite-store.js';
 
 export interface BulkWriterContext {
   readonly store: SqliteStore;
@@ -40,6 +40,8 @@ export class BulkWriter {
   readonly changedMappings = new Set<OpenIndex>();
   /** Whether any item failed (the response's `errors`). */
   failed = false;
+  /** The rows this bulk wrote, in seq order: handed to the replica after commit so it need not read them back. */
+  readonly rows: DocRow[] = [];
 
   constructor(private readonly ctx: BulkWriterContext) {}
 
@@ -101,7 +103,9 @@ export class BulkWriter {
     const parsed = parseDocument(index.mapping, document, id);
     if (parsed.mappingChanged) this.changedMappings.add(index);
     const version = previousVersion + 1;
-    const seq = this.ctx.store.put(index.idx, id, version, JSON.stringify(document));
+    const source = JSON.stringify(document);
+    const seq = this.ctx.store.put(index.idx, id, version, source);
+    this.rows.push({ seq, idx: index.idx, id, version, source });
     this.ctx.versionsOf(index).written(id, version);
     return {
       _index: index.name,
@@ -185,6 +189,7 @@ export class BulkWriter {
     }
     const version = live + 1;
     const seq = this.ctx.store.put(index.idx, id, version, null);
+    this.rows.push({ seq, idx: index.idx, id, version, source: null });
     versions.deleted(id, version);
     return {
       _index: index.name,

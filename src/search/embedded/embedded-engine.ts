@@ -42,10 +42,11 @@ import { resolveIndexPattern } from './index-pattern.js';
 import { parseIndexSettings } from './index-settings.js';
 import { IndexMapping, isPlainObject } from './mapping/index-mapping.js';
 import { type OpenIndex, openIndexFromRow } from './open-index.js';
+import { packRows } from './replica/committed-rows.js';
 import type { IndexStats } from './replica/index-replica.js';
 import { openReplica, type ReplicaClient, type ReplicaMode } from './replica/replica-client.js';
 import { scanPages } from './search/scan.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { type DocRow, SqliteStore } from './store/sqlite-store.js';
 
 export interface EmbeddedSearchEngineOptions {
   /** Directory holding `search.db` (created when missing). */
@@ -193,6 +194,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
     validateBulkActions(actions);
     let items: BulkResponseItem[] = [];
     let failed = false;
+    let rows: DocRow[] = [];
     try {
       this.store.writeTransaction(() => {
         this.sync();
@@ -203,6 +205,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
         });
         items = actions.map((action) => writer.apply(action));
         failed = writer.failed;
+        rows = writer.rows;
         for (const index of writer.changedMappings) {
           this.store.updateMapping(index.idx, JSON.stringify(index.mapping.toJson()));
           index.mappingVersion++;
@@ -214,8 +217,9 @@ export class EmbeddedSearchEngine implements SearchEngine {
       this.idVersions.clear();
       throw e;
     }
-    // Let the replica start indexing now; with refresh, wait until it has (searches always wait).
-    const caughtUp = this.replica.request({ op: 'sync' });
+    // Hand the committed rows to the replica so it starts indexing now without reading them back
+    // from SQLite; with refresh, wait until it has (searches always wait).
+    const caughtUp = this.replica.request({ op: 'apply', rows: packRows(rows) });
     if (options.refresh === true || options.refresh === 'wait_for') await caughtUp;
     else caughtUp.catch(() => undefined);
     return {

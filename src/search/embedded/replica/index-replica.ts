@@ -119,22 +119,48 @@ export class IndexReplica {
     this.dataVersion = version;
     // One read transaction: index rows and document rows come from the same snapshot.
     this.store.readTransaction(() => {
-      const seen = new Set<string>();
-      for (const row of this.store.listIndices()) {
-        seen.add(row.name);
-        const current = this.indices.get(row.name);
-        if (current === undefined || current.idx !== row.idx) {
-          // New (or deleted and re-created): all of its rows have seq > lastSeq.
-          this.indices.set(row.name, replicaIndex(row));
-        } else if (current.mappingVersion !== row.mapping_version) {
-          current.mapping = IndexMapping.fromJson(JSON.parse(row.mappings));
-          current.mappingVersion = row.mapping_version;
-        }
-      }
-      for (const name of [...this.indices.keys()]) if (!seen.has(name)) this.indices.delete(name);
+      this.syncIndexRows();
       this.apply(this.store.docsSince(this.lastSeq));
       this.compact();
     });
+  }
+
+  /**
+   * Applies rows this process's writer just committed (handed over instead of read back). Rows other
+   * processes committed before them fill the seq gap from SQLite first; rows already seen (a sync
+   * that ran after the commit) are skipped. The next `sync` then finds only what came after.
+   */
+  applyCommitted(count: number, rows: IterableIterator<DocRow>): void {
+    const first = count === 0 ? undefined : rows.next();
+    if (first === undefined || first.done === true) {
+      this.sync();
+      return;
+    }
+    const head = first.value;
+    this.store.readTransaction(() => {
+      this.syncIndexRows();
+      if (head.seq > this.lastSeq + 1) this.apply(this.store.docsBetween(this.lastSeq, head.seq));
+      this.apply([head]);
+      this.apply(rows);
+      this.compact();
+    });
+  }
+
+  /** New, deleted and re-created indices, and grown mappings. */
+  private syncIndexRows(): void {
+    const seen = new Set<string>();
+    for (const row of this.store.listIndices()) {
+      seen.add(row.name);
+      const current = this.indices.get(row.name);
+      if (current === undefined || current.idx !== row.idx) {
+        // New (or deleted and re-created): all of its rows have seq > lastSeq.
+        this.indices.set(row.name, replicaIndex(row));
+      } else if (current.mappingVersion !== row.mapping_version) {
+        current.mapping = IndexMapping.fromJson(JSON.parse(row.mappings));
+        current.mappingVersion = row.mapping_version;
+      }
+    }
+    for (const name of [...this.indices.keys()]) if (!seen.has(name)) this.indices.delete(name);
   }
 
   /**
@@ -170,7 +196,8 @@ export class IndexReplica {
     const byIdx = new Map<number, ReplicaIndex>();
     for (const index of this.indices.values()) byIdx.set(index.idx, index);
     for (const row of rows) {
-      if (row.seq > this.lastSeq) this.lastSeq = row.seq;
+      if (row.seq <= this.lastSeq) continue; // already applied (handed-over rows a sync had read)
+      this.lastSeq = row.seq;
       const index = byIdx.get(row.idx);
       if (index !== undefined) this.applyRow(index, row);
     }

@@ -5,6 +5,7 @@
  * caller's thread (no thread, deterministic profiles). Both answer the same requests in order.
  */
 import { Worker } from 'node:worker_threads';
+import { transferablesOf } from './committed-rows.js';
 import { IndexReplica } from './index-replica.js';
 import { handleReplicaRequest } from './replica-handler.js';
 import {
@@ -74,7 +75,8 @@ class WorkerReplica implements ReplicaClient {
   }
 
   request(request: ReplicaRequest): Promise<unknown> {
-    return this.send({ id: this.nextId++, request });
+    const transfer = request.op === 'apply' ? transferablesOf(request.rows) : [];
+    return this.send({ id: this.nextId++, request }, transfer);
   }
 
   async close(): Promise<void> {
@@ -83,12 +85,12 @@ class WorkerReplica implements ReplicaClient {
     await this.worker.terminate();
   }
 
-  private send(message: ReplicaMessage): Promise<unknown> {
+  private send(message: ReplicaMessage, transfer: ArrayBuffer[] = []): Promise<unknown> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(message.id, { resolve, reject });
-      this.worker.postMessage(message);
+      this.worker.postMessage(message, transfer);
     });
   }
 }

@@ -1,4 +1,5 @@
 import { assertNever } from '../../../core/message.js';
+import { unpackRows } from './committed-rows.js';
 import type { IndexReplica } from './index-replica.js';
 import type { ReplicaRequest } from './replica-protocol.js';
 
@@ -13,6 +14,9 @@ export function handleReplicaRequest(replica: IndexReplica, request: ReplicaRequ
       return replica.stats(request.pattern);
     case 'sync':
       replica.sync();
+      return null;
+    case 'apply':
+      replica.applyCommitted(request.rows.count, unpackRows(request.rows));
       return null;
     default:
       return assertNever(request, 'replica request');

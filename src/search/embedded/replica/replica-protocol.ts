@@ -6,6 +6,7 @@
 
 import { SearchEngineError, type SearchErrorCause } from '../../search-engine-error.js';
 import type { CountRequest, SearchRequest } from '../../search-request.js';
+import type { CommittedRows } from './committed-rows.js';
 
 export type ReplicaRequest =
   | {
@@ -21,7 +22,9 @@ export type ReplicaRequest =
       readonly nowMs: number;
     }
   | { readonly op: 'stats'; readonly pattern: string | undefined }
-  | { readonly op: 'sync' };
+  | { readonly op: 'sync' }
+  /** Rows this process just committed, in seq order (saves the replica reading them back). */
+  | { readonly op: 'apply'; readonly rows: CommittedRows };
 
 export type ReplicaMessage =
   | { readonly id: number; readonly request: ReplicaRequest }

@@ -94,6 +94,9 @@ export class SqliteStore {
       docsSince: db.prepare<[number], DocRow>(
         'SELECT seq, idx, id, version, source FROM docs WHERE seq > ? ORDER BY seq',
       ),
+      docsBetween: db.prepare<[number, number], DocRow>(
+        'SELECT seq, idx, id, version, source FROM docs WHERE seq > ? AND seq < ? ORDER BY seq',
+      ),
       liveDocs: db.prepare<[], DocRow>(
         'SELECT seq, idx, id, version, source FROM docs WHERE source IS NOT NULL ORDER BY seq',
       ),
@@ -156,6 +159,11 @@ export class SqliteStore {
 
   docsSince(seq: number): IterableIterator<DocRow> {
     return this.stmts.docsSince.iterate(seq);
+  }
+
+  /** Rows with `afterSeq < seq < beforeSeq`, in seq order. */
+  docsBetween(afterSeq: number, beforeSeq: number): IterableIterator<DocRow> {
+    return this.stmts.docsBetween.iterate(afterSeq, beforeSeq);
   }
 
   liveDocs(): IterableIterator<DocRow> {

@@ -1,0 +1,130 @@
+/**
+ * Issue 3 benchmark: index N web-access documents (default 1 million) THROUGH THE SEARCH SINK into
+ * the embedded engine, against a hand-written better-sqlite3 batch insert of the same rows in the
+ * same run, then query latency on the indexed documents.
+ *
+ *   node --max-old-space-size=8192 --import tsx bench/search-sink.ts [--docs 1000000] [--batch 5000] [--runs 200]
+ *
+ * - The documents are generated once, before anything is timed; both sides write the very same
+ *   objects as the very same rows (table, ids, JSON) in batches of `--batch`.
+ * - The sink side is a whole job: a source over the documents, the runtime, the search sink
+ *   (emitter, bulk writer with `maxActions = --batch`, failure inspector), the engine. Its time runs
+ *   from `execute()` until every document is searchable (job end, which flushes, plus a refresh).
+ * - Ratio = baseline time / sink time (target >= 0.7), against both baselines: "upsert" has the
+ *   engine's semantics for the `index` op; "insert" is a plain INSERT of the same rows.
+ * - Latency: p50/p99 over `--runs` runs (after warm-up) of a `match` query and of a `terms` +
+ *   `date_histogram` aggregation on the documents the sink wrote (target p99 < 100 ms).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { StreamEnvironment } from '../src/api/stream-environment.js';
+import { searchSink } from '../src/connectors/search/sink.js';
+import { EmbeddedSearchEngine } from '../src/search/embedded/embedded-engine.js';
+import { flag, latency } from './support/measure.js';
+import { type BaselineKind, baselineWriteMs } from './support/sqlite-baseline.js';
+import { generateBatches, MAPPINGS } from './support/weblog-documents.js';
+
+const DOCS = flag('docs', 1_000_000);
+const BATCH = flag('batch', 5000);
+const RUNS = flag('runs', 200);
+
+function chunks<T>(all: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < all.length; i += size) out.push(all.slice(i, i + size));
+  return out;
+}
+
+const rate = (ms: number) =>
+  `${Math.round(DOCS / (ms / 1000))
+    .toLocaleString('en')
+    .padStart(9)} docs/s (${(ms / 1000).toFixed(1)} s)`;
+
+async function main(): Promise<void> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-sink-'));
+  try {
+    console.log(
+      `node ${process.version}; ${DOCS.toLocaleString('en')} web-access documents, batches of ${BATCH}`,
+    );
+    const docs: Record<string, unknown>[] = [];
+    for (const batch of generateBatches(DOCS, BATCH)) for (const d of batch) docs.push(d);
+    const batches = chunks(docs, BATCH);
+
+    const textFields = Object.entries(MAPPINGS.properties)
+      .filter(([, m]) => (m as { type: string }).type === 'text')
+      .map(([f]) => f);
+    const baselineMs: Record<BaselineKind, number> = {
+      upsert: baselineWriteMs('upsert', root, batches),
+      insert: baselineWriteMs('insert', root, batches),
+      'insert+fts5': baselineWriteMs('insert+fts5', root, batches, textFields),
+    };
+
+    const engine = await EmbeddedSearchEngine.open({ dataDir: path.join(root, 'engine') });
+    await engine.createIndex('weblogs', { mappings: MAPPINGS });
+    const env = StreamEnvironment.create({ batchSize: 1024 });
+    env
+      .fromCollection(docs, 'generated')
+      .sinkTo(
+        searchSink({
+          engine,
+          index: 'weblogs',
+          id: 'request_id',
+          maxActions: BATCH,
+          maxBytes: 256 * 1024 * 1024,
+        }),
+        { uid: 'weblogs' },
+      );
+    const started = performance.now();
+    const result = await env.execute('index-weblogs');
+    const jobMs = performance.now() - started;
+    await engine.refresh('weblogs');
+    const sinkMs = performance.now() - started;
+    const written = result.metrics.operators.weblogs?.counters.documentsWritten;
+    const count = (await engine.count('weblogs')).count;
+    if (written !== DOCS || count !== DOCS)
+      throw new Error(`expected ${DOCS} documents, the sink wrote ${written} and the index holds ${count}`);
+
+    console.log(`hand-written upsert (engine semantics)  ${rate(baselineMs.upsert)}`);
+    console.log(`hand-written plain INSERT               ${rate(baselineMs.insert)}`);
+    console.log(`hand-written INSERT + FTS5 (${textFields.join(', ')})  ${rate(baselineMs['insert+fts5'])}`);
+    console.log(
+      `job -> search sink -> engine            ${rate(sinkMs)}  (job ${(jobMs / 1000).toFixed(1)} s + wait until searchable ${((sinkMs - jobMs) / 1000).toFixed(1)} s)`,
+    );
+    const vsUpsert = baselineMs.upsert / sinkMs;
+    const vsInsert = baselineMs.insert / sinkMs;
+    console.log(
+      `ratio sink / upsert baseline            ${vsUpsert.toFixed(2)}  (target >= 0.7: ${vsUpsert >= 0.7 ? 'met' : 'NOT met'})`,
+    );
+    console.log(
+      `ratio sink / plain-INSERT baseline      ${vsInsert.toFixed(2)}  (target >= 0.7: ${vsInsert >= 0.7 ? 'met' : 'NOT met'})`,
+    );
+    const vsFts = baselineMs['insert+fts5'] / sinkMs;
+    console.log(
+      `ratio sink / INSERT+FTS5 baseline       ${vsFts.toFixed(2)}  (context: a hand-written SQLite full-text index of the same documents)`,
+    );
+
+    const words = ['timeout', 'error retry', 'cache miss', 'payment order', 'slow backend', 'login session'];
+    const matchP99 = await latency('match (message, size 10)', RUNS, (i) =>
+      engine.search('weblogs', { query: { match: { message: words[i % words.length] as string } } }),
+    );
+    const aggP99 = await latency('terms(status) > date_histogram(1h)', RUNS, () =>
+      engine.search('weblogs', {
+        size: 0,
+        aggs: {
+          status: {
+            terms: { field: 'status' },
+            aggs: { per_hour: { date_histogram: { field: '@timestamp', fixed_interval: '1h' } } },
+          },
+        },
+      }),
+    );
+    console.log(
+      `p99 target < 100 ms: match ${matchP99 < 100 ? 'met' : 'NOT met'}, aggregation ${aggP99 < 100 ? 'met' : 'NOT met'}`,
+    );
+    await engine.close();
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+await main();
