@@ -62,18 +62,16 @@ async function main(): Promise<void> {
     const engine = await EmbeddedSearchEngine.open({ dataDir: path.join(root, 'engine') });
     await engine.createIndex('weblogs', { mappings: MAPPINGS });
     const env = StreamEnvironment.create({ batchSize: 1024 });
-    env
-      .fromCollection(docs, 'generated')
-      .sinkTo(
-        searchSink({
-          engine,
-          index: 'weblogs',
-          id: 'request_id',
-          maxActions: BATCH,
-          maxBytes: 256 * 1024 * 1024,
-        }),
-        { uid: 'weblogs' },
-      );
+    env.fromCollection(docs, 'generated').sinkTo(
+      searchSink({
+        engine,
+        index: 'weblogs',
+        id: 'request_id',
+        maxActions: BATCH,
+        maxBytes: 256 * 1024 * 1024,
+      }),
+      { uid: 'weblogs' },
+    );
     const started = performance.now();
     const result = await env.execute('index-weblogs');
     const jobMs = performance.now() - started;
