@@ -101,7 +101,12 @@ export function registerDemoCommand(program: Command): void {
     )
     .option('--url <url>', URL_OPTION_HELP)
     .option('--port <port>', `port of the search API (0 picks a free one)`, parsePort, DEFAULT_SEARCH_PORT)
-    .option('--rate <events/s>', 'generated events per second', positiveInteger('--rate'), 200)
+    .option(
+      '--rate <events/s>',
+      'generated events per second (the embedded engine keeps about 1.4 KB per document in memory)',
+      positiveInteger('--rate'),
+      50,
+    )
     .option(
       '--replay <access.log>',
       'replay a real access log (combined format) instead of generating traffic',
