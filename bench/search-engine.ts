@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EmbeddedSearchEngine } from '../src/search/embedded/embedded-engine.js';
 import type { BulkAction } from '../src/search/index.js';
-import { flag, latency } from './support/measure.js';
+import { flag, searchLatencies } from './support/measure.js';
 import { type BaselineKind, baselineWriteMs } from './support/sqlite-baseline.js';
 import { generateBatches, MAPPINGS } from './support/weblog-documents.js';
 
@@ -84,31 +84,7 @@ async function main(): Promise<void> {
     );
     const count = await engine.count('weblogs');
     if (count.count !== DOCS) throw new Error(`expected ${DOCS} documents, found ${count.count}`);
-    const matchWords = [
-      'timeout',
-      'error retry',
-      'cache miss',
-      'payment order',
-      'slow backend',
-      'login session',
-    ];
-    const matchP99 = await latency('match (message, size 10)', RUNS, (i) =>
-      engine.search('weblogs', { query: { match: { message: matchWords[i % matchWords.length]! } } }),
-    );
-    const aggP99 = await latency('terms(status) > date_histogram(1h)', RUNS, () =>
-      engine.search('weblogs', {
-        size: 0,
-        aggs: {
-          status: {
-            terms: { field: 'status' },
-            aggs: { per_hour: { date_histogram: { field: '@timestamp', fixed_interval: '1h' } } },
-          },
-        },
-      }),
-    );
-    console.log(
-      `p99 target < 100 ms: match ${matchP99 < 100 ? 'met' : 'NOT met'}, aggregation ${aggP99 < 100 ? 'met' : 'NOT met'}`,
-    );
+    await searchLatencies(engine, RUNS);
     await engine.close();
     const reopenStarted = performance.now();
     const reopened = await EmbeddedSearchEngine.open({ dataDir: path.join(root, 'engine') });

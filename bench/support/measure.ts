@@ -30,3 +30,41 @@ export async function latency(
   );
   return p99;
 }
+
+/** The engine calls the latency benchmarks need (a SearchEngine has them). */
+interface Searchable {
+  search(pattern: string, body: Record<string, unknown>): Promise<unknown>;
+}
+
+const MATCH_WORDS = [
+  'timeout',
+  'error retry',
+  'cache miss',
+  'payment order',
+  'slow backend',
+  'login session',
+];
+
+/**
+ * Issue 3's two query latencies on the `weblogs` index: a `match` query and a `terms` +
+ * `date_histogram` aggregation; prints p50/p99 and the verdict against the p99 < 100 ms target.
+ */
+export async function searchLatencies(engine: Searchable, runs: number): Promise<void> {
+  const matchP99 = await latency('match (message, size 10)', runs, (i) =>
+    engine.search('weblogs', { query: { match: { message: MATCH_WORDS[i % MATCH_WORDS.length] } } }),
+  );
+  const aggP99 = await latency('terms(status) > date_histogram(1h)', runs, () =>
+    engine.search('weblogs', {
+      size: 0,
+      aggs: {
+        status: {
+          terms: { field: 'status' },
+          aggs: { per_hour: { date_histogram: { field: '@timestamp', fixed_interval: '1h' } } },
+        },
+      },
+    }),
+  );
+  console.log(
+    `p99 target < 100 ms: match ${matchP99 < 100 ? 'met' : 'NOT met'}, aggregation ${aggP99 < 100 ? 'met' : 'NOT met'}`,
+  );
+}
