@@ -68,6 +68,45 @@ describe('sluice run', () => {
     assert.match(bad.stderr, /--parallelism must be a positive integer/);
   });
 
+  it('serves the search API with --serve while the job writes, on the engine the job writes to', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-serve-'));
+    const child = spawn(
+      process.execPath,
+      [BIN, 'run', '--serve', '0', '--no-progress', fixture('to-search.ts')],
+      {
+        cwd: ROOT,
+        env: { ...process.env, SLUICE_URL: `embedded:${dir}` },
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    try {
+      const deadline = Date.now() + 30_000;
+      let api: string | undefined;
+      while (api === undefined && Date.now() < deadline) {
+        api = /search API on (http:\/\/\S+)/.exec(stderr)?.[1];
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(api, `no search API announced: ${stderr}`);
+      let count = 0;
+      while (count === 0 && Date.now() < deadline) {
+        const res = await fetch(`${api}/live/_count`);
+        if (res.ok) count = ((await res.json()) as { count: number }).count;
+        else await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(count > 0, 'documents written by the job are searchable through the served API');
+    } finally {
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      assert.equal(await exited, 0, stderr);
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('stops an unbounded job cleanly on Ctrl-C (SIGINT)', async () => {
     const child = spawn(process.execPath, [BIN, 'run', fixture('endless.ts')], { cwd: ROOT });
     let stdout = '';
