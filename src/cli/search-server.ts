@@ -1,5 +1,6 @@
 import { openSearchEngine } from '../search/open-search-engine.js';
 import { DEFAULT_SEARCH_PORT, serveSearchApi } from '../server/serve.js';
+import { CliUsageError } from './cli-error.js';
 
 export interface ServedEngine {
   /** e.g. http://127.0.0.1:9292 */
@@ -32,11 +33,15 @@ export async function startSearchServer(
   }
 }
 
-export function parsePort(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535)
-    throw new Error(`--port must be a port number (0-65535), got "${value}"`);
-  return n;
+/** Parses a port option (0 picks a free port), or throws a usage error naming the option. */
+export function portOption(option: string): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 65_535) {
+      throw new CliUsageError(`${option} must be a port number (0-65535), got "${value}"`);
+    }
+    return n;
+  };
 }
 
 export { DEFAULT_SEARCH_PORT };

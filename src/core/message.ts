@@ -21,4 +21,3 @@ export function assertNever(x: never, what = 'value'): never {
 
 /** The final watermark a bounded input sends at its end: every event-time window fires. */
 export const MAX_WATERMARK = Number.POSITIVE_INFINITY;
-export const MIN_WATERMARK = Number.NEGATIVE_INFINITY;

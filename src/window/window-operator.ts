@@ -68,7 +68,6 @@ export class WindowOperator<IN, OUT> implements KeyedOperator<IN, OUT> {
   private readonly sizeMs: number;
   private watermarkMs = Number.NEGATIVE_INFINITY;
   private emitted = 0;
-  private lateDropped = 0;
   private currentKey: Key = '';
   private currentEntry!: WindowEntry;
   private readonly triggerCtx: TriggerContext & { currentWatermarkMs: number };
@@ -238,7 +237,6 @@ export class WindowOperator<IN, OUT> implements KeyedOperator<IN, OUT> {
     if (!this.isEventTime || timestampMs + this.config.allowedLatenessMs > this.watermarkMs) return;
     const tag = this.config.lateDataTag;
     if (tag === undefined) {
-      this.lateDropped++;
       this.ctx.count('lateRecordsDropped');
       return;
     }
@@ -246,11 +244,6 @@ export class WindowOperator<IN, OUT> implements KeyedOperator<IN, OUT> {
     b.push(batch.values[i] as IN, timestampMs, batch.positions[i] as number);
     this.ctx.output.emitSide(tag, b.take() as RecordBatch<IN>);
     this.ctx.count('lateRecordsSideOutput');
-  }
-
-  /** Late records dropped because no late-data side output was configured. */
-  get lateRecordsDropped(): number {
-    return this.lateDropped;
   }
 
   private cleanupTimeMs(window: TimeWindow): number {

@@ -7,7 +7,7 @@ import { positiveInteger } from '../cli-error.js';
 import { buildWeblogsJob, RAW_INDEX, STATS_INDEX } from '../demo/weblogs-job.js';
 import { engineUrl, URL_OPTION_HELP } from '../engine-option.js';
 import { ProgressLine, renderSummary } from '../progress-line.js';
-import { DEFAULT_SEARCH_PORT, parsePort, startSearchServer } from '../search-server.js';
+import { DEFAULT_SEARCH_PORT, portOption, startSearchServer } from '../search-server.js';
 import { stopOnSignal } from '../stop-on-signal.js';
 
 export interface DemoOptions {
@@ -100,7 +100,12 @@ export function registerDemoCommand(program: Command): void {
       'run the demo: web traffic -> stream processing -> embedded search, served on localhost (what `npm start` runs)',
     )
     .option('--url <url>', URL_OPTION_HELP)
-    .option('--port <port>', `port of the search API (0 picks a free one)`, parsePort, DEFAULT_SEARCH_PORT)
+    .option(
+      '--port <port>',
+      `port of the search API (0 picks a free one)`,
+      portOption('--port'),
+      DEFAULT_SEARCH_PORT,
+    )
     .option(
       '--rate <events/s>',
       'generated events per second (the embedded engine keeps about 1.4 KB per document in memory)',

@@ -12,7 +12,7 @@ import { positiveInteger } from '../cli-error.js';
 import { engineUrl, URL_OPTION_HELP } from '../engine-option.js';
 import { loadPipeline } from '../load-pipeline.js';
 import { ProgressLine, renderSummary } from '../progress-line.js';
-import { DEFAULT_SEARCH_PORT, parsePort, startSearchServer } from '../search-server.js';
+import { DEFAULT_SEARCH_PORT, portOption, startSearchServer } from '../search-server.js';
 import { stopOnSignal } from '../stop-on-signal.js';
 
 export interface RunOptions {
@@ -111,7 +111,7 @@ export function registerRunCommand(program: Command): void {
     .option(
       '--serve [port]',
       `serve the Elasticsearch-compatible search API while the job runs (default port ${DEFAULT_SEARCH_PORT})`,
-      parsePort,
+      portOption('--serve'),
     )
     .option('--url <url>', `engine the search API serves: ${URL_OPTION_HELP}`)
     .addHelpText(

@@ -84,10 +84,6 @@ export class BulkWriter {
     return this.buffer.length;
   }
 
-  get sending(): boolean {
-    return this.inFlight !== undefined;
-  }
-
   add(p: PendingAction): void {
     this.buffer.push(p);
     this.bufferBytes += this.size.estimate(documentOf(p.action));

@@ -1,6 +1,7 @@
 import { createConnection, type Socket } from 'node:net';
 import { errorMessage } from '../../core/errors.js';
 import type { Source, SourceContext, SourceMessage, SourceReader } from '../../core/source.js';
+import { backoffDelayMs } from '../backoff.js';
 import { parseConnectorConfig } from '../connector-config.js';
 import { ReadableChunks } from '../node-stream/readable-chunks.js';
 import { DecodedRecords } from '../text/decoded-records.js';
@@ -180,9 +181,11 @@ class SocketTextReader implements SourceReader<FormatRecord[SocketFormat]> {
 
   private scheduleReconnect(what: string): void {
     const { reconnectDelayMs, maxReconnectDelayMs } = this.config;
-    const delayMs = Math.min(
-      reconnectDelayMs * 2 ** Math.max(0, this.failedAttempts - 1),
-      maxReconnectDelayMs,
+    // Doubling without jitter: one client reconnecting, predictable waits in the log.
+    const delayMs = backoffDelayMs(
+      { initialMs: reconnectDelayMs, maxMs: maxReconnectDelayMs },
+      this.failedAttempts,
+      () => 1,
     );
     this.reconnectAtMs = this.ctx.clock.nowMs() + delayMs;
     this.ctx.log(`${what}; reconnecting in ${delayMs} ms`);
