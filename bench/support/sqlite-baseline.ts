@@ -8,6 +8,7 @@
  *   hand to make the same documents searchable in SQLite (the engine builds its text index itself,
  *   in memory, so the bare row inserts above do strictly less work than it does).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../src/search/embedded/store/sqlite-store.js';
 
@@ -30,7 +31,8 @@ export function baselineWriteMs(
   batches: Iterable<readonly Record<string, unknown>[]>,
   textFields: readonly string[] = [],
 ): number {
-  const db = openDatabase(path.join(dir, `baseline-${kind}`));
+  const dataDir = path.join(dir, `baseline-${kind}`);
+  const db = openDatabase(dataDir);
   const idx = Number(
     db
       .prepare(
@@ -65,5 +67,7 @@ export function baselineWriteMs(
     ms += performance.now() - started;
   }
   db.close();
+  // Gone before the next measurement, so its written pages do not weigh on the one after it.
+  fs.rmSync(dataDir, { recursive: true, force: true });
   return ms;
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../../core/clock.js';
 import { SluiceError } from '../../core/errors.js';
-import { type BulkAction, type BulkItemResult, bulkOpType } from '../../search/bulk.js';
+import { type BulkAction, type BulkItemResult, type BulkResponse, bulkOpType } from '../../search/bulk.js';
 import type { SearchEngine } from '../../search/search-engine.js';
 import { type BackoffPolicy, backoffDelayMs } from '../backoff.js';
 import { inspectItem, isTransientRequestError } from './failure-inspector.js';
@@ -166,9 +166,9 @@ export class BulkWriter {
   private async sendWithRetries(batch: PendingAction[]): Promise<void> {
     let pending = batch;
     for (let attempt = 0; pending.length > 0; ) {
-      let items: readonly Record<string, BulkItemResult | undefined>[];
+      let response: BulkResponse;
       try {
-        items = (await this.engine.bulk(pending.map((p) => p.action))).items;
+        response = await this.engine.bulk(pending.map((p) => p.action));
       } catch (e) {
         if (!isTransientRequestError(e) || attempt >= this.options.maxRetries) {
           throw new BulkWriteError(
@@ -184,6 +184,12 @@ export class BulkWriter {
         await this.sleep(attempt);
         continue;
       }
+      // `errors: false` means every item succeeded (ES's contract): no need to read the items.
+      if (!response.errors) {
+        this.events.count('documentsWritten', pending.length);
+        return;
+      }
+      const items: readonly Record<string, BulkItemResult | undefined>[] = response.items;
       const retry: PendingAction[] = [];
       const rejected: Array<{ p: PendingAction; item: BulkItemResult }> = [];
       let written = 0;

@@ -14,11 +14,13 @@ import {
   type UpdateBody,
 } from '../bulk.js';
 import { SearchEngineError } from '../search-engine-error.js';
+import { BulkResults } from './bulk-results.js';
 import type { IdVersions } from './id-versions.js';
 import { parseDocument } from './mapping/document-parser.js';
 import { isPlainObject } from './mapping/index-mapping.js';
 import type { OpenIndex } from './open-index.js';
-import type { DocRow, SqliteStore } from './store/sqlite-store.js';
+import { type CommittedRows, CommittedRowsPacker } from './replica/committed-rows.js';
+import type { SqliteStore } from './store/sqlite-store.js';
 
 export interface BulkWriterContext {
   readonly store: SqliteStore;
@@ -26,6 +28,8 @@ export interface BulkWriterContext {
   versionsOf(index: OpenIndex): IdVersions;
   /** The index named `name`, auto-created (dynamic mapping) when missing. */
   indexFor(name: string): OpenIndex;
+  /** Hands a chunk of written rows to the replica (staged there until the commit). */
+  stage(rows: CommittedRows): void;
 }
 
 const SHARDS = { total: 1, successful: 1, failed: 0 } as const;
@@ -40,21 +44,38 @@ export class BulkWriter {
   readonly changedMappings = new Set<OpenIndex>();
   /** Whether any item failed (the response's `errors`). */
   failed = false;
-  /** The rows this bulk wrote, in seq order: handed to the replica after commit so it need not read them back. */
-  readonly rows: DocRow[] = [];
+  /** The rows this bulk writes, in seq order, staged at the replica chunk by chunk (`finish` sends the rest). */
+  private readonly rows: CommittedRowsPacker;
 
-  constructor(private readonly ctx: BulkWriterContext) {}
+  /** Each action's outcome, by position. */
+  readonly results: BulkResults;
+  private slot = 0;
 
-  apply(action: BulkAction): BulkResponseItem {
+  constructor(
+    private readonly ctx: BulkWriterContext,
+    actionCount: number,
+  ) {
+    this.results = new BulkResults(actionCount);
+    this.rows = new CommittedRowsPacker((rows) => ctx.stage(rows));
+  }
+
+  /** After the last action: stages the rows not sent yet. */
+  finish(): void {
+    this.rows.flush();
+  }
+
+  /** Applies the next action of the bulk; its outcome goes into `results` at the action's position. */
+  apply(action: BulkAction): void {
+    const slot = this.slot++;
     const op = bulkOpType(action);
     const target = (action as Record<string, { _index: string; _id?: string }>)[op]!;
     const id = target._id ?? generateId();
     try {
       const index = this.ctx.indexFor(target._index);
-      if ('index' in action) return { index: this.write(index, id, action.document, 'index') };
-      if ('create' in action) return { create: this.write(index, id, action.document, 'create') };
-      if ('update' in action) return { update: this.update(index, id, action.body) };
-      return { delete: this.delete(index, id) };
+      if ('index' in action) this.write(slot, index, id, action.document, 'index');
+      else if ('create' in action) this.write(slot, index, id, action.document, 'create');
+      else if ('update' in action) this.update(slot, index, id, action.body);
+      else this.results.item(slot, { delete: this.delete(index, id) });
     } catch (e) {
       if (!(e instanceof SearchEngineError)) throw e;
       const error = {
@@ -63,63 +84,52 @@ export class BulkWriter {
         index: target._index,
       };
       this.failed = true;
-      return { [op]: { _index: target._index, _id: id, status: e.status, error } };
+      this.results.item(slot, { [op]: { _index: target._index, _id: id, status: e.status, error } });
     }
   }
 
   private write(
+    slot: number,
     index: OpenIndex,
     id: string,
     document: Record<string, unknown>,
     op: 'index' | 'create',
-  ): BulkItemResult {
+  ): void {
     const versions = this.ctx.versionsOf(index);
-    const live = versions.liveVersion(id);
-    if (op === 'create' && live !== undefined) {
+    const signed = versions.signedVersion(id);
+    if (op === 'create' && signed > 0) {
       throw new SearchEngineError(
         'version_conflict_engine_exception',
-        `[${id}]: version conflict, document already exists (current version [${live}])`,
+        `[${id}]: version conflict, document already exists (current version [${signed}])`,
         409,
         { extra: { index_uuid: index.uuid } },
       );
     }
-    return this.store(
-      index,
-      id,
-      document,
-      live !== undefined ? 'updated' : 'created',
-      versions.lastVersion(id),
-    );
+    this.store(slot, op, index, id, document, signed > 0 ? 'updated' : 'created', Math.abs(signed), versions);
   }
 
   /** Validates against the mapping (growing it dynamically), then writes the row with the next version. */
   private store(
+    slot: number,
+    op: 'index' | 'create' | 'update',
     index: OpenIndex,
     id: string,
     document: Record<string, unknown>,
     result: 'created' | 'updated',
     previousVersion: number,
-  ): BulkItemResult {
+    versions: IdVersions,
+  ): void {
     const parsed = parseDocument(index.mapping, document, id);
     if (parsed.mappingChanged) this.changedMappings.add(index);
     const version = previousVersion + 1;
     const source = JSON.stringify(document);
     const seq = this.ctx.store.put(index.idx, id, version, source);
-    this.rows.push({ seq, idx: index.idx, id, version, source });
-    this.ctx.versionsOf(index).written(id, version);
-    return {
-      _index: index.name,
-      _id: id,
-      _version: version,
-      result,
-      _shards: SHARDS,
-      _seq_no: seq - 1,
-      _primary_term: 1,
-      status: result === 'created' ? 201 : 200,
-    };
+    this.rows.add(seq, index.idx, id, version, parsed, source.length);
+    versions.written(id, version);
+    this.results.written(slot, op, index.name, id, version, seq, result);
   }
 
-  private update(index: OpenIndex, id: string, body: UpdateBody): BulkItemResult {
+  private update(slot: number, index: OpenIndex, id: string, body: UpdateBody): void {
     if (!isPlainObject(body as unknown)) {
       throw new SearchEngineError(
         'action_request_validation_exception',
@@ -141,12 +151,15 @@ export class BulkWriter {
       versions.liveVersion(id) === undefined ? undefined : this.ctx.store.current(index.idx, id);
     if (current === undefined || current.source === null) {
       const previousVersion = versions.lastVersion(id);
-      if (body.upsert !== undefined) return this.store(index, id, body.upsert, 'created', previousVersion);
-      if (body.doc_as_upsert === true && body.doc !== undefined)
-        return this.store(index, id, body.doc, 'created', previousVersion);
-      throw new SearchEngineError('document_missing_exception', `[${id}]: document missing`, 404, {
-        extra: { index_uuid: index.uuid },
-      });
+      if (body.upsert !== undefined)
+        this.store(slot, 'update', index, id, body.upsert, 'created', previousVersion, versions);
+      else if (body.doc_as_upsert === true && body.doc !== undefined)
+        this.store(slot, 'update', index, id, body.doc, 'created', previousVersion, versions);
+      else
+        throw new SearchEngineError('document_missing_exception', `[${id}]: document missing`, 404, {
+          extra: { index_uuid: index.uuid },
+        });
+      return;
     }
     if (body.doc === undefined) {
       throw new SearchEngineError(
@@ -158,7 +171,7 @@ export class BulkWriter {
     const stored = JSON.parse(current.source) as Record<string, unknown>;
     const merged = deepMerge(stored, body.doc);
     if (body.detect_noop !== false && JSON.stringify(merged) === current.source) {
-      return {
+      const noop: BulkItemResult = {
         _index: index.name,
         _id: id,
         _version: current.version,
@@ -168,8 +181,10 @@ export class BulkWriter {
         _primary_term: 1,
         status: 200,
       };
+      this.results.item(slot, { update: noop });
+      return;
     }
-    return this.store(index, id, merged, 'updated', current.version);
+    this.store(slot, 'update', index, id, merged, 'updated', current.version, versions);
   }
 
   private delete(index: OpenIndex, id: string): BulkItemResult {
@@ -189,7 +204,7 @@ export class BulkWriter {
     }
     const version = live + 1;
     const seq = this.ctx.store.put(index.idx, id, version, null);
-    this.rows.push({ seq, idx: index.idx, id, version, source: null });
+    this.rows.add(seq, index.idx, id, version, null, 0);
     versions.deleted(id, version);
     return {
       _index: index.name,
@@ -225,16 +240,17 @@ export function validateBulkActions(actions: readonly BulkAction[]): void {
       problems.push(`${i + 1}: action must be an object`);
       return;
     }
-    const ops: string[] = [];
-    if ('index' in action) ops.push('index');
-    if ('create' in action) ops.push('create');
-    if ('update' in action) ops.push('update');
-    if ('delete' in action) ops.push('delete');
-    if (ops.length !== 1) {
+    // Counted without building a list: this runs for every action of every bulk.
+    const opCount =
+      Number('index' in action) +
+      Number('create' in action) +
+      Number('update' in action) +
+      Number('delete' in action);
+    if (opCount !== 1) {
       problems.push(`${i + 1}: exactly one of index, create, update, delete is required`);
       return;
     }
-    const op = ops[0]!;
+    const op = bulkOpType(action);
     const target = (action as Record<string, unknown>)[op];
     if (!isPlainObject(target) || typeof target._index !== 'string')
       problems.push(`${i + 1}: index is missing`);

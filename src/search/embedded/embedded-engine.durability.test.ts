@@ -75,3 +75,49 @@ test('a closed engine refuses further calls', async () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('a bulk that fails half-way rolls back entirely: nothing of it is stored or searchable', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-rollback-'));
+  const engine = await EmbeddedSearchEngine.open({ dataDir });
+  try {
+    await engine.bulk([{ index: { _index: 'logs', _id: 'kept' }, document: { n: 0, word: 'kept' } }]);
+    // Enough documents that the writer already handed several chunks to the replica when the
+    // last one throws (not a per-item error: a getter that fails aborts the whole bulk).
+    const good = Array.from({ length: 2000 }, (_, i) => ({
+      index: { _index: 'logs', _id: `doc-${i}` },
+      document: { n: i + 1, word: 'lost', added: 'new field' },
+    }));
+    const bad = {
+      index: { _index: 'logs', _id: 'bad' },
+      document: {
+        get boom(): never {
+          throw new Error('a getter that fails');
+        },
+      },
+    };
+    await assert.rejects(engine.bulk([...good, bad], { refresh: true }), /a getter that fails/);
+    await engine.refresh('logs');
+    assert.equal((await engine.count('logs')).count, 1);
+    assert.equal((await engine.search('logs', { query: { match: { word: 'lost' } } })).hits.total?.value, 0);
+    assert.deepEqual(Object.keys((await engine.getMapping('logs')).logs!.mappings.properties ?? {}).sort(), [
+      'n',
+      'word',
+    ]);
+    // The next bulk is indexed normally, with versions as if the failed one never happened.
+    const next = await engine.bulk(good.slice(0, 3), { refresh: true });
+    assert.equal(next.errors, false);
+    assert.deepEqual(
+      next.items.map((i) => [i.index?._version, i.index?.result]),
+      [
+        [1, 'created'],
+        [1, 'created'],
+        [1, 'created'],
+      ],
+    );
+    assert.equal((await engine.count('logs')).count, 4);
+    assert.equal((await engine.search('logs', { query: { match: { word: 'lost' } } })).hits.total?.value, 3);
+  } finally {
+    await engine.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});

@@ -35,6 +35,7 @@ import type {
   SearchRequest,
   SearchResponse,
 } from '../search-request.js';
+import type { BulkResults } from './bulk-results.js';
 import { BulkWriter, validateBulkActions } from './bulk-writer.js';
 import { IdVersions } from './id-versions.js';
 import { validateIndexName } from './index-name.js';
@@ -42,7 +43,6 @@ import { resolveIndexPattern } from './index-pattern.js';
 import { parseIndexSettings } from './index-settings.js';
 import { IndexMapping, isPlainObject } from './mapping/index-mapping.js';
 import { type OpenIndex, openIndexFromRow } from './open-index.js';
-import { packRows } from './replica/committed-rows.js';
 import type { IndexStats } from './replica/index-replica.js';
 import { openReplica, type ReplicaClient, type ReplicaMode } from './replica/replica-client.js';
 import { scanPages } from './search/scan.js';
@@ -192,40 +192,48 @@ export class EmbeddedSearchEngine implements SearchEngine {
     const started = performance.now();
     this.sync();
     validateBulkActions(actions);
-    let items: BulkResponseItem[] = [];
+    let results: BulkResults | undefined;
     let failed = false;
-    let rows: DocRow[] = [];
     try {
       this.store.writeTransaction(() => {
         this.sync();
-        const writer = new BulkWriter({
-          store: this.store,
-          indexFor: (name) => this.indexForWrite(name),
-          versionsOf: (index) => this.versionsOf(index),
-        });
-        items = actions.map((action) => writer.apply(action));
+        const writer = new BulkWriter(
+          {
+            store: this.store,
+            indexFor: (name) => this.indexForWrite(name),
+            versionsOf: (index) => this.versionsOf(index),
+            stage: (rows) => this.replica.notify({ op: 'stage', rows }),
+          },
+          actions.length,
+        );
+        for (const action of actions) writer.apply(action);
+        writer.finish();
+        results = writer.results;
         failed = writer.failed;
-        rows = writer.rows;
         for (const index of writer.changedMappings) {
           this.store.updateMapping(index.idx, JSON.stringify(index.mapping.toJson()));
           index.mappingVersion++;
         }
       });
     } catch (e) {
-      // The transaction rolled back: mappings grown by it and versions it wrote must be forgotten.
-      this.reloadIndices();
-      this.idVersions.clear();
+      // The transaction rolled back: rows staged at the replica, mappings grown by it and versions
+      // it wrote must be forgotten.
+      this.replica.notify({ op: 'discard' });
+      this.reloadIndices(true);
       throw e;
     }
-    // Hand the committed rows to the replica so it starts indexing now without reading them back
-    // from SQLite; with refresh, wait until it has (searches always wait).
-    const caughtUp = this.replica.request({ op: 'apply', rows: packRows(rows) });
+    // The replica indexes the staged rows now; with refresh, wait until it has (searches always wait).
+    const caughtUp = this.replica.request({ op: 'commit' });
     if (options.refresh === true || options.refresh === 'wait_for') await caughtUp;
     else caughtUp.catch(() => undefined);
+    const done = results as BulkResults;
     return {
       took: Math.round(performance.now() - started),
       errors: failed,
-      items,
+      // Built on first read: a caller that sees `errors: false` may never need the items.
+      get items() {
+        return done.items();
+      },
     };
   }
 
@@ -323,9 +331,14 @@ export class EmbeddedSearchEngine implements SearchEngine {
     return versions;
   }
 
-  /** Another connection committed: index metadata and id versions may have changed. */
-  private reloadIndices(): void {
+  /**
+   * Another connection committed (index metadata and id versions may have changed), or, with
+   * `discardUnsaved`, a write transaction rolled back: then every index is read again, because a
+   * mapping it grew in memory kept its persisted version number.
+   */
+  private reloadIndices(discardUnsaved = false): void {
     this.idVersions.clear();
+    if (discardUnsaved) this.indices.clear();
     this.dataVersion = this.store.dataVersion();
     const rows = this.store.listIndices();
     const seen = new Set<string>();

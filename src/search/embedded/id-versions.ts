@@ -18,6 +18,15 @@ export class IdVersions {
     return new IdVersions(versions);
   }
 
+  /**
+   * One lookup for both questions a write asks: `> 0` is the live version, `< 0` the negated last
+   * version of a deleted id, 0 an id never written. (Lookups in a map of a million ids are cache
+   * misses, so the hot path asks once.)
+   */
+  signedVersion(id: string): number {
+    return this.versions.get(id) ?? 0;
+  }
+
   /** The live document's version, or undefined when the id is absent or deleted. */
   liveVersion(id: string): number | undefined {
     const v = this.versions.get(id);

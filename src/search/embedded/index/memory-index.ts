@@ -32,6 +32,8 @@ export class MemoryIndex {
   private readonly docByID = new Map<string, number>();
   readonly columns = new Map<string, Column>();
   private live: Bitset | undefined;
+  private readonly lastFields: LeafField[] = [];
+  private readonly lastColumns: Column[] = [];
 
   docOf(id: string): number | undefined {
     return this.docByID.get(id);
@@ -48,8 +50,10 @@ export class MemoryIndex {
     version: number,
     parsed: ParsedDocument,
     sourceBytes: number,
-    previous = this.docByID.get(id),
+    mayExist = true,
   ): number {
+    // A first version (`mayExist` false) cannot replace anything: skip a lookup in a map of every id.
+    const previous = mayExist ? this.docByID.get(id) : undefined;
     if (previous !== undefined) this.removeDoc(id, previous);
     this.sourceBytes += sourceBytes;
     const doc = this.maxDoc++;
@@ -62,8 +66,18 @@ export class MemoryIndex {
     this.docByID.set(id, doc);
     this.liveCount++;
     this.live = undefined;
+    const lastFields = this.lastFields;
+    const lastColumns = this.lastColumns;
     for (let i = 0; i < parsed.length; i++) {
-      const column = this.columnFor(parsed.fields[i]!);
+      // Documents of a stream mostly have the same fields in the same order: compare the field
+      // object with the previous document's i-th instead of looking its column up by path.
+      const field = parsed.fields[i]!;
+      let column = lastColumns[i];
+      if (lastFields[i] !== field || column === undefined) {
+        column = this.columnFor(field);
+        lastFields[i] = field;
+        lastColumns[i] = column;
+      }
       const value = parsed.values[i]!;
       if (column.kind === 'number') column.addValue(doc, value as number);
       else column.addValue(doc, value);

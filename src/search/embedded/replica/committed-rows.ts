@@ -1,84 +1,269 @@
-import type { DocRow } from '../store/sqlite-store.js';
+import type { IndexedValue, ParsedDocument } from '../mapping/document-parser.js';
+import type { LeafField } from '../mapping/index-mapping.js';
 
 /**
- * Rows a bulk committed, packed for the trip to the replica thread. Structured-cloning thousands of
- * row objects per bulk cost the writer more than the replica saved by not reading them back, so
- * rows travel as columns: numbers in typed arrays (transferred, not copied) and all ids and all
- * sources each joined into one string (one copy each). Layout:
- *   seqs[i], idxs[i], versions[i]  per row
- *   ids        the ids joined; idEnds[i] is where row i's id ends
- *   sources    the sources joined; sourceEnds[i] is where row i's source ends, -1 for a tombstone
+ * Rows a bulk committed, packed for the trip to the replica thread as they are written.
+ *
+ * What travels is not the `_source` but what the writer already computed from it: each document's
+ * indexed values per field (the writer parses every document against the mapping to validate it).
+ * The replica then indexes without parsing JSON or the document again, and reads `_source` from
+ * SQLite only for hits. Why it matters: the writer and the replica each keep one core busy during a
+ * bulk load, and this removes the replica's largest cost that was not indexing itself.
+ *
+ * Why in small chunks sent as they fill: keeping a bulk's strings and row objects alive until the
+ * commit made them survive young garbage collections (copied, promoted, collected again). A chunk
+ * of a few hundred rows is posted as soon as it is full (the replica stages it until the commit),
+ * so its strings die young; numbers travel in typed arrays that are transferred, not copied.
+ *
+ * Layout of one chunk (row i, value j):
+ *   seqs[i], idxs[i], versions[i], deleted[i], sourceLengths[i]
+ *   text               every id and string value of the chunk, joined
+ *   idEnds[i]          where row i's id ends in `text` (it starts where the previous row's last
+ *                      string ended)
+ *   valueEnds[i]       index of row i's last value + 1
+ *   fieldOf[j]         the value's field, an index into `fieldPaths`
+ *   numbers[j]         the value when it is a number (stringEnds[j] = -1)
+ *   stringEnds[j]      otherwise, where the value ends in `text`
  */
 export interface CommittedRows {
   readonly count: number;
-  readonly seqs: Float64Array;
-  readonly idxs: Int32Array;
-  readonly versions: Float64Array;
-  readonly ids: string;
-  readonly idEnds: Int32Array;
-  readonly sources: string;
-  readonly sourceEnds: Int32Array;
+  readonly seqs: Float64Array<ArrayBuffer>;
+  readonly idxs: Int32Array<ArrayBuffer>;
+  readonly versions: Float64Array<ArrayBuffer>;
+  readonly deleted: Uint8Array<ArrayBuffer>;
+  readonly sourceLengths: Int32Array<ArrayBuffer>;
+  readonly idEnds: Int32Array<ArrayBuffer>;
+  readonly valueEnds: Int32Array<ArrayBuffer>;
+  readonly fieldPaths: readonly string[];
+  readonly fieldOf: Uint16Array<ArrayBuffer>;
+  readonly numbers: Float64Array<ArrayBuffer>;
+  readonly stringEnds: Int32Array<ArrayBuffer>;
+  readonly text: string;
 }
 
-export function packRows(rows: readonly DocRow[]): CommittedRows {
-  const n = rows.length;
-  const seqs = new Float64Array(n);
-  const idxs = new Int32Array(n);
-  const versions = new Float64Array(n);
-  const idEnds = new Int32Array(n);
-  const sourceEnds = new Int32Array(n);
-  const ids: string[] = new Array(n);
-  const sources: string[] = [];
-  let idAt = 0;
-  let sourceAt = 0;
-  for (let i = 0; i < n; i++) {
-    const row = rows[i] as DocRow;
-    seqs[i] = row.seq;
-    idxs[i] = row.idx;
-    versions[i] = row.version;
-    ids[i] = row.id;
-    idAt += row.id.length;
-    idEnds[i] = idAt;
-    if (row.source === null) sourceEnds[i] = -1;
-    else {
-      sources.push(row.source);
-      sourceAt += row.source.length;
-      sourceEnds[i] = sourceAt;
-    }
+/** String length per chunk before a new one starts. */
+const CHUNK_CHARS = 32 * 1024;
+const CHUNK_ROWS = 256;
+const CHUNK_VALUES = 4096;
+/** Distinct fields per chunk (`fieldOf` is 16-bit). */
+const CHUNK_FIELDS = 65_535;
+
+class Chunk {
+  count = 0;
+  valueCount = 0;
+  textLength = 0;
+  private readonly strings: string[] = [];
+  readonly seqs = new Float64Array(CHUNK_ROWS);
+  readonly idxs = new Int32Array(CHUNK_ROWS);
+  readonly versions = new Float64Array(CHUNK_ROWS);
+  readonly deleted = new Uint8Array(CHUNK_ROWS);
+  readonly sourceLengths = new Int32Array(CHUNK_ROWS);
+  readonly idEnds = new Int32Array(CHUNK_ROWS);
+  readonly valueEnds = new Int32Array(CHUNK_ROWS);
+  readonly fieldPaths: string[] = [];
+  private readonly fieldSlots = new Map<LeafField, number>();
+  readonly fieldOf: Uint16Array<ArrayBuffer>;
+  readonly numbers: Float64Array<ArrayBuffer>;
+  readonly stringEnds: Int32Array<ArrayBuffer>;
+
+  constructor(capacityValues: number) {
+    this.fieldOf = new Uint16Array(capacityValues);
+    this.numbers = new Float64Array(capacityValues);
+    this.stringEnds = new Int32Array(capacityValues);
   }
-  return { count: n, seqs, idxs, versions, ids: ids.join(''), idEnds, sources: sources.join(''), sourceEnds };
+
+  full(): boolean {
+    return this.count >= CHUNK_ROWS || this.textLength >= CHUNK_CHARS;
+  }
+
+  fits(values: number): boolean {
+    return (
+      this.count < CHUNK_ROWS &&
+      this.valueCount + values <= this.fieldOf.length &&
+      this.fieldPaths.length + values <= CHUNK_FIELDS
+    );
+  }
+
+  add(
+    seq: number,
+    idx: number,
+    id: string,
+    version: number,
+    document: ParsedDocument | null,
+    sourceLength: number,
+  ): void {
+    const i = this.count++;
+    this.seqs[i] = seq;
+    this.idxs[i] = idx;
+    this.versions[i] = version;
+    this.sourceLengths[i] = sourceLength;
+    this.strings.push(id);
+    this.textLength += id.length;
+    this.idEnds[i] = this.textLength;
+    if (document === null) this.deleted[i] = 1;
+    else {
+      for (let k = 0; k < document.length; k++) {
+        const j = this.valueCount++;
+        this.fieldOf[j] = this.slotOf(document.fields[k] as LeafField);
+        const value = document.values[k] as IndexedValue;
+        if (typeof value === 'number') {
+          this.numbers[j] = value;
+          this.stringEnds[j] = -1;
+        } else {
+          this.strings.push(value);
+          this.textLength += value.length;
+          this.stringEnds[j] = this.textLength;
+        }
+      }
+    }
+    this.valueEnds[i] = this.valueCount;
+  }
+
+  private slotOf(field: LeafField): number {
+    let slot = this.fieldSlots.get(field);
+    if (slot === undefined) {
+      slot = this.fieldPaths.length;
+      this.fieldPaths.push(field.path);
+      this.fieldSlots.set(field, slot);
+    }
+    return slot;
+  }
+
+  seal(): CommittedRows {
+    return {
+      count: this.count,
+      seqs: this.seqs,
+      idxs: this.idxs,
+      versions: this.versions,
+      deleted: this.deleted,
+      sourceLengths: this.sourceLengths,
+      idEnds: this.idEnds,
+      valueEnds: this.valueEnds,
+      fieldPaths: this.fieldPaths,
+      fieldOf: this.fieldOf,
+      numbers: this.numbers,
+      stringEnds: this.stringEnds,
+      text: this.strings.join(''),
+    };
+  }
 }
 
-/** The typed arrays of a pack, to transfer instead of copy. */
+/**
+ * Collects a bulk's rows, in seq order, into chunks, and hands each full chunk to `send` at once
+ * (the last one on `flush()`).
+ */
+export class CommittedRowsPacker {
+  private current: Chunk | undefined;
+  /** Rows added so far. */
+  count = 0;
+
+  constructor(private readonly send: (rows: CommittedRows) => void) {}
+
+  /**
+   * A written document with its parsed values (`document`, consumed now: the parser reuses it),
+   * or a tombstone (`document` null). `sourceLength` is the `_source` JSON's length.
+   */
+  add(
+    seq: number,
+    idx: number,
+    id: string,
+    version: number,
+    document: ParsedDocument | null,
+    sourceLength: number,
+  ): void {
+    const values = document?.length ?? 0;
+    if (this.current !== undefined && !this.current.fits(values)) this.flush();
+    if (this.current === undefined) this.current = new Chunk(Math.max(CHUNK_VALUES, values));
+    this.current.add(seq, idx, id, version, document, sourceLength);
+    this.count++;
+    if (this.current.full()) this.flush();
+  }
+
+  /** Sends the chunk being filled, if any. */
+  flush(): void {
+    if (this.current === undefined || this.current.count === 0) return;
+    const chunk = this.current.seal();
+    this.current = undefined;
+    this.send(chunk);
+  }
+}
+
+/** The buffers of a chunk, to transfer instead of copy. */
 export function transferablesOf(rows: CommittedRows): ArrayBuffer[] {
   return [
     rows.seqs.buffer,
     rows.idxs.buffer,
     rows.versions.buffer,
+    rows.deleted.buffer,
+    rows.sourceLengths.buffer,
     rows.idEnds.buffer,
-    rows.sourceEnds.buffer,
-  ] as ArrayBuffer[];
+    rows.valueEnds.buffer,
+    rows.fieldOf.buffer,
+    rows.numbers.buffer,
+    rows.stringEnds.buffer,
+  ];
 }
 
-/** Unpacks rows lazily, in order (ids and sources are slices of the joined strings). */
-export function* unpackRows(rows: CommittedRows): IterableIterator<DocRow> {
-  let idAt = 0;
-  let sourceAt = 0;
+/** One unpacked row; `document` (null for a tombstone) is reused for the next row. */
+export interface CommittedRow {
+  seq: number;
+  idx: number;
+  id: string;
+  version: number;
+  sourceLength: number;
+  document: ParsedDocument | null;
+}
+
+/**
+ * Calls `fn` for each row in order. `fieldsOf(idx, paths)` resolves the chunk's field paths to the
+ * reader's own field objects for an index (undefined entries for unknown paths, which make that
+ * row's document undefined: the caller then reads it from the store).
+ */
+export function forEachCommittedRow(
+  rows: CommittedRows,
+  fieldsOf: (idx: number, paths: readonly string[]) => readonly (LeafField | undefined)[],
+  fn: (row: CommittedRow, missingField: boolean) => void,
+): void {
+  const text = rows.text;
+  const document: ParsedDocument = { fields: [], values: [], length: 0, mappingChanged: false };
+  const row: CommittedRow = { seq: 0, idx: 0, id: '', version: 0, sourceLength: 0, document: null };
+  let fieldsIdx = -1;
+  let fields: readonly (LeafField | undefined)[] = [];
+  let at = 0;
+  let j = 0;
   for (let i = 0; i < rows.count; i++) {
-    const idEnd = rows.idEnds[i] as number;
-    const sourceEnd = rows.sourceEnds[i] as number;
-    let source: string | null = null;
-    if (sourceEnd >= 0) {
-      source = rows.sources.slice(sourceAt, sourceEnd);
-      sourceAt = sourceEnd;
+    const idx = rows.idxs[i] as number;
+    if (idx !== fieldsIdx) {
+      fields = fieldsOf(idx, rows.fieldPaths);
+      fieldsIdx = idx;
     }
-    yield {
-      seq: rows.seqs[i] as number,
-      idx: rows.idxs[i] as number,
-      id: rows.ids.slice(idAt, idEnd),
-      version: rows.versions[i] as number,
-      source,
-    };
-    idAt = idEnd;
+    const idEnd = rows.idEnds[i] as number;
+    row.seq = rows.seqs[i] as number;
+    row.idx = idx;
+    row.id = text.slice(at, idEnd);
+    row.version = rows.versions[i] as number;
+    row.sourceLength = rows.sourceLengths[i] as number;
+    at = idEnd;
+    const end = rows.valueEnds[i] as number;
+    let missingField = false;
+    document.length = 0;
+    for (; j < end; j++) {
+      const field = fields[rows.fieldOf[j] as number];
+      const stringEnd = rows.stringEnds[j] as number;
+      let value: IndexedValue;
+      if (stringEnd < 0) value = rows.numbers[j] as number;
+      else {
+        value = text.slice(at, stringEnd);
+        at = stringEnd;
+      }
+      if (field === undefined) missingField = true;
+      else {
+        document.fields[document.length] = field;
+        document.values[document.length] = value;
+        document.length++;
+      }
+    }
+    row.document = rows.deleted[i] === 1 ? null : document;
+    fn(row, missingField);
   }
 }

@@ -18,6 +18,7 @@ import { IndexMapping } from '../mapping/index-mapping.js';
 import { executeCount, executeSearch } from '../search/search-executor.js';
 import type { SearchTarget } from '../search/search-target.js';
 import { type DocRow, type IndexRow, SqliteStore } from '../store/sqlite-store.js';
+import { type CommittedRows, forEachCommittedRow } from './committed-rows.js';
 
 /** Dead doc numbers an index may hold before it is compacted (see `compact`). */
 const COMPACT_MIN_DEAD = 50_000;
@@ -60,6 +61,7 @@ export class IndexReplica {
   private readonly indices = new Map<string, ReplicaIndex>();
   private readonly scratch = new Scratch();
   private lastSeq = 0;
+  private readonly staged: CommittedRows[] = [];
   private dataVersion = -1;
 
   private readonly compactMinDead: number;
@@ -125,23 +127,52 @@ export class IndexReplica {
     });
   }
 
+  /** Keeps rows of a write transaction still running until `applyStaged` (commit) or `discardStaged`. */
+  stage(rows: CommittedRows): void {
+    this.staged.push(rows);
+  }
+
+  discardStaged(): void {
+    this.staged.length = 0;
+  }
+
   /**
-   * Applies rows this process's writer just committed (handed over instead of read back). Rows other
-   * processes committed before them fill the seq gap from SQLite first; rows already seen (a sync
-   * that ran after the commit) are skipped. The next `sync` then finds only what came after.
+   * Applies the staged rows: this process's writer committed them (handed over with their parsed
+   * values instead of read back). Rows other processes committed before them fill the seq gap from
+   * SQLite first; rows already seen (a sync that ran after the commit) are skipped. The next `sync`
+   * then finds only what came after.
    */
-  applyCommitted(count: number, rows: IterableIterator<DocRow>): void {
-    const first = count === 0 ? undefined : rows.next();
-    if (first === undefined || first.done === true) {
+  applyStaged(): void {
+    const chunks = this.staged.splice(0);
+    if (chunks.length === 0) {
       this.sync();
       return;
     }
-    const head = first.value;
+    const headSeq = chunks[0]!.seqs[0] as number;
     this.store.readTransaction(() => {
       this.syncIndexRows();
-      if (head.seq > this.lastSeq + 1) this.apply(this.store.docsBetween(this.lastSeq, head.seq));
-      this.apply([head]);
-      this.apply(rows);
+      if (headSeq > this.lastSeq + 1) this.apply(this.store.docsBetween(this.lastSeq, headSeq));
+      const byIdx = this.byIdx();
+      const fieldsOf = (idx: number, paths: readonly string[]) => {
+        const mapping = byIdx.get(idx)?.mapping;
+        return paths.map((path) => mapping?.fields.get(path));
+      };
+      for (const rows of chunks) {
+        forEachCommittedRow(rows, fieldsOf, (row, missingField) => {
+          if (row.seq <= this.lastSeq) return;
+          this.lastSeq = row.seq;
+          const index = byIdx.get(row.idx);
+          if (index === undefined) return;
+          if (row.document === null) index.memory.remove(row.id);
+          else if (missingField) {
+            // A field the writer indexed is unknown here (cannot happen with the mapping committed
+            // with the rows, but never index half a document): index it from its stored source.
+            const source = this.store.source(row.seq);
+            if (source !== null && source !== undefined) this.applyRow(index, { ...row, source });
+          } else
+            index.memory.put(row.id, row.seq, row.version, row.document, row.sourceLength, row.version > 1);
+        });
+      }
       this.compact();
     });
   }
@@ -192,9 +223,14 @@ export class IndexReplica {
     });
   }
 
-  private apply(rows: Iterable<DocRow>): void {
+  private byIdx(): Map<number, ReplicaIndex> {
     const byIdx = new Map<number, ReplicaIndex>();
     for (const index of this.indices.values()) byIdx.set(index.idx, index);
+    return byIdx;
+  }
+
+  private apply(rows: Iterable<DocRow>): void {
+    const byIdx = this.byIdx();
     for (const row of rows) {
       if (row.seq <= this.lastSeq) continue; // already applied (handed-over rows a sync had read)
       this.lastSeq = row.seq;

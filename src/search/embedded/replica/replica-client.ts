@@ -19,6 +19,8 @@ export type ReplicaMode = 'worker' | 'inline';
 
 export interface ReplicaClient {
   request(request: ReplicaRequest): Promise<unknown>;
+  /** Sends without waiting for an answer (in order with requests); a failure fails the next request. */
+  notify(request: ReplicaRequest): void;
   close(): Promise<void>;
 }
 
@@ -33,8 +35,23 @@ class InlineReplica implements ReplicaClient {
     this.replica = new IndexReplica(dataDir);
   }
 
+  private noticeFailure: unknown;
+
   async request(request: ReplicaRequest): Promise<unknown> {
+    if (this.noticeFailure !== undefined) {
+      const failure = this.noticeFailure;
+      this.noticeFailure = undefined;
+      throw failure;
+    }
     return handleReplicaRequest(this.replica, request);
+  }
+
+  notify(request: ReplicaRequest): void {
+    try {
+      handleReplicaRequest(this.replica, request);
+    } catch (e) {
+      this.noticeFailure ??= e;
+    }
   }
 
   async close(): Promise<void> {
@@ -75,8 +92,13 @@ class WorkerReplica implements ReplicaClient {
   }
 
   request(request: ReplicaRequest): Promise<unknown> {
-    const transfer = request.op === 'apply' ? transferablesOf(request.rows) : [];
-    return this.send({ id: this.nextId++, request }, transfer);
+    return this.send({ id: this.nextId++, request });
+  }
+
+  notify(request: ReplicaRequest): void {
+    if (this.failure !== undefined) return; // the next request reports it
+    const transfer = request.op === 'stage' ? transferablesOf(request.rows) : [];
+    this.worker.postMessage({ notice: request } satisfies ReplicaMessage, transfer);
   }
 
   async close(): Promise<void> {
@@ -85,12 +107,12 @@ class WorkerReplica implements ReplicaClient {
     await this.worker.terminate();
   }
 
-  private send(message: ReplicaMessage, transfer: ArrayBuffer[] = []): Promise<unknown> {
+  private send(message: ReplicaMessage & { readonly id: number }): Promise<unknown> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(message.id, { resolve, reject });
-      this.worker.postMessage(message, transfer);
+      this.worker.postMessage(message);
     });
   }
 }

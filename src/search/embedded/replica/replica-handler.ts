@@ -1,5 +1,4 @@
 import { assertNever } from '../../../core/message.js';
-import { unpackRows } from './committed-rows.js';
 import type { IndexReplica } from './index-replica.js';
 import type { ReplicaRequest } from './replica-protocol.js';
 
@@ -15,8 +14,14 @@ export function handleReplicaRequest(replica: IndexReplica, request: ReplicaRequ
     case 'sync':
       replica.sync();
       return null;
-    case 'apply':
-      replica.applyCommitted(request.rows.count, unpackRows(request.rows));
+    case 'stage':
+      replica.stage(request.rows);
+      return null;
+    case 'discard':
+      replica.discardStaged();
+      return null;
+    case 'commit':
+      replica.applyStaged();
       return null;
     default:
       return assertNever(request, 'replica request');

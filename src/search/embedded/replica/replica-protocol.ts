@@ -23,11 +23,19 @@ export type ReplicaRequest =
     }
   | { readonly op: 'stats'; readonly pattern: string | undefined }
   | { readonly op: 'sync' }
-  /** Rows this process just committed, in seq order (saves the replica reading them back). */
-  | { readonly op: 'apply'; readonly rows: CommittedRows };
+  /**
+   * Rows of this process's write transaction, in seq order, sent while it runs (saves the replica
+   * reading them back). Staged until `commit`, dropped by `discard` (a rollback). Sent as notices.
+   */
+  | { readonly op: 'stage'; readonly rows: CommittedRows }
+  | { readonly op: 'discard' }
+  /** The transaction whose rows were staged committed: index them (answered when done). */
+  | { readonly op: 'commit' };
 
 export type ReplicaMessage =
   | { readonly id: number; readonly request: ReplicaRequest }
+  /** A notice: no answer; a failure is reported to the next request instead. */
+  | { readonly notice: ReplicaRequest }
   | { readonly id: number; readonly close: true };
 
 export interface SerializedError {

@@ -11,6 +11,8 @@ const port = parentPort;
 if (port === null) throw new Error('search-worker.ts must run in a worker thread');
 let replica: IndexReplica | undefined;
 let startupError: unknown;
+/** A notice that failed (it has no answer): reported to the next request. */
+let noticeFailure: unknown;
 try {
   replica = new IndexReplica((workerData as { dataDir: string }).dataDir);
 } catch (e) {
@@ -24,9 +26,23 @@ port.on('message', (message: ReplicaMessage) => {
     port.close();
     return;
   }
+  if ('notice' in message) {
+    try {
+      if (replica === undefined) throw startupError;
+      handleReplicaRequest(replica, message.notice);
+    } catch (e) {
+      noticeFailure ??= e;
+    }
+    return;
+  }
   let reply: ReplicaReply;
   try {
     if (replica === undefined) throw startupError;
+    if (noticeFailure !== undefined) {
+      const failure = noticeFailure;
+      noticeFailure = undefined;
+      throw failure;
+    }
     reply = { id: message.id, ok: true, value: handleReplicaRequest(replica, message.request) };
   } catch (e) {
     reply = { id: message.id, ok: false, error: serializeError(e) };
