@@ -46,6 +46,7 @@ import { type OpenIndex, openIndexFromRow } from './open-index.js';
 import type { IndexStats } from './replica/index-replica.js';
 import { openReplica, type ReplicaClient, type ReplicaMode } from './replica/replica-client.js';
 import { scanPages } from './search/scan.js';
+import { Checkpointer } from './store/checkpointer.js';
 import { type DocRow, SqliteStore } from './store/sqlite-store.js';
 
 export interface EmbeddedSearchEngineOptions {
@@ -62,15 +63,22 @@ export class EmbeddedSearchEngine implements SearchEngine {
   private readonly clock: Clock;
   private readonly indices = new Map<string, OpenIndex>();
   private readonly replica: ReplicaClient;
+  private readonly checkpointer: Checkpointer | undefined;
   private readonly idVersions = new Map<number, IdVersions>();
   private dataVersion = -1;
   private closed = false;
 
   private constructor(options: EmbeddedSearchEngineOptions) {
-    this.store = new SqliteStore(options.dataDir);
+    const mode = options.replica ?? 'worker';
+    // With threads, checkpoints run on their own (store/checkpointer.ts) and the writer's only
+    // when the WAL outgrows about 40 MB (10,000 pages); inline, the writer keeps SQLite's default.
+    this.store = new SqliteStore(options.dataDir, {
+      walAutocheckpointPages: mode === 'worker' ? 10_000 : 1000,
+    });
     this.clock = options.clock ?? systemClock;
     this.sync();
-    this.replica = openReplica(options.dataDir, options.replica ?? 'worker');
+    this.replica = openReplica(options.dataDir, mode);
+    this.checkpointer = mode === 'worker' ? new Checkpointer(options.dataDir) : undefined;
   }
 
   /**
@@ -224,6 +232,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
     }
     // The replica indexes the staged rows now; with refresh, wait until it has (searches always wait).
     const caughtUp = this.replica.request({ op: 'commit' });
+    this.checkpointer?.request();
     if (options.refresh === true || options.refresh === 'wait_for') await caughtUp;
     else caughtUp.catch(() => undefined);
     const done = results as BulkResults;
@@ -307,6 +316,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
     if (this.closed) return;
     this.closed = true;
     await this.replica.close();
+    await this.checkpointer?.close();
     this.store.close();
   }
 

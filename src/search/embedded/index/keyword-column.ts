@@ -6,6 +6,7 @@
  * `rank()`, the ordinals' position in sorted term order, rebuilt only after new terms arrived.
  */
 import { growInt32 } from './growable.js';
+import { StringIntMap } from './string-int-map.js';
 
 export const MISSING = -1;
 export const MULTI = -2;
@@ -13,13 +14,14 @@ export const MULTI = -2;
 export class KeywordColumn {
   readonly kind = 'keyword';
   readonly terms: string[] = [];
-  private readonly dict = new Map<string, number>();
+  private readonly dict = new StringIntMap((ord) => this.terms[ord] as string);
   ords = new Int32Array(0);
   readonly multi = new Map<number, Int32Array>();
   private ranks: Int32Array | undefined;
 
   ordOf(term: string): number | undefined {
-    return this.dict.get(term);
+    const ord = this.dict.get(term);
+    return ord < 0 ? undefined : ord;
   }
 
   /** Adds one value of `doc` (documents arrive in ascending order; a doc's values consecutively). */
@@ -40,13 +42,11 @@ export class KeywordColumn {
   }
 
   private intern(term: string): number {
-    let ord = this.dict.get(term);
-    if (ord === undefined) {
-      ord = this.terms.length;
-      this.terms.push(term);
-      this.dict.set(term, ord);
-      this.ranks = undefined;
-    }
+    const ord = this.terms.length;
+    const found = this.dict.getOrAdd(term, ord);
+    if (found >= 0) return found;
+    this.terms.push(term);
+    this.ranks = undefined;
     return ord;
   }
 

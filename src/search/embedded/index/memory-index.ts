@@ -13,6 +13,7 @@ import { Bitset } from './bitset.js';
 import { growFloat64, growUint8 } from './growable.js';
 import { KeywordColumn } from './keyword-column.js';
 import { NumericColumn } from './numeric-column.js';
+import { StringIntMap } from './string-int-map.js';
 import { TextField } from './text-field.js';
 
 export type Column = TextField | KeywordColumn | NumericColumn;
@@ -29,14 +30,15 @@ export class MemoryIndex {
   seqs = new Float64Array(0);
   versions = new Float64Array(0);
   private deleted = new Uint8Array(0);
-  private readonly docByID = new Map<string, number>();
+  private readonly docByID = new StringIntMap((doc) => this.ids[doc] as string);
   readonly columns = new Map<string, Column>();
   private live: Bitset | undefined;
   private readonly lastFields: LeafField[] = [];
   private readonly lastColumns: Column[] = [];
 
   docOf(id: string): number | undefined {
-    return this.docByID.get(id);
+    const doc = this.docByID.get(id);
+    return doc < 0 ? undefined : doc;
   }
 
   isLive(doc: number): boolean {
@@ -53,8 +55,8 @@ export class MemoryIndex {
     mayExist = true,
   ): number {
     // A first version (`mayExist` false) cannot replace anything: skip a lookup in a map of every id.
-    const previous = mayExist ? this.docByID.get(id) : undefined;
-    if (previous !== undefined) this.removeDoc(id, previous);
+    const previous = mayExist ? this.docByID.get(id) : -1;
+    if (previous >= 0) this.removeDoc(id, previous);
     this.sourceBytes += sourceBytes;
     const doc = this.maxDoc++;
     this.ids.push(id);
@@ -87,7 +89,7 @@ export class MemoryIndex {
 
   remove(id: string): boolean {
     const doc = this.docByID.get(id);
-    if (doc === undefined) return false;
+    if (doc < 0) return false;
     this.removeDoc(id, doc);
     return true;
   }

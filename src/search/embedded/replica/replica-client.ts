@@ -4,7 +4,8 @@
  * large index loads in the background while writes are already accepted. `inline` runs it on the
  * caller's thread (no thread, deterministic profiles). Both answer the same requests in order.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../threads/start-worker.js';
 import { transferablesOf } from './committed-rows.js';
 import { IndexReplica } from './index-replica.js';
 import { handleReplicaRequest } from './replica-handler.js';
@@ -69,7 +70,7 @@ class WorkerReplica implements ReplicaClient {
   private failure: Error | undefined;
 
   constructor(dataDir: string) {
-    this.worker = startWorker(dataDir);
+    this.worker = startWorker(import.meta.url, 'search-worker', { dataDir });
     this.worker.on('message', (reply: ReplicaReply) => {
       const waiter = this.pending.get(reply.id);
       if (waiter === undefined) return;
@@ -115,16 +116,4 @@ class WorkerReplica implements ReplicaClient {
       this.worker.postMessage(message);
     });
   }
-}
-
-/**
- * Starts search-worker.js next to this module. When running from TypeScript sources (tests, tsx),
- * the worker first registers tsx's loader, because loader hooks do not carry over to workers.
- */
-function startWorker(dataDir: string): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = new URL(fromSource ? './search-worker.ts' : './search-worker.js', import.meta.url);
-  if (!fromSource) return new Worker(entry, { workerData: { dataDir } });
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: { dataDir } });
 }

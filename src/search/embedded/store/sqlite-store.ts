@@ -73,13 +73,41 @@ export function openDatabase(dataDir: string, createSchema = true): SqliteDataba
   return db;
 }
 
+/**
+ * Opens the database of an existing data directory for maintenance only (no schema, no statements);
+ * throws when there is none, instead of creating a directory that was deleted meanwhile.
+ */
+export function openExistingDatabase(dataDir: string): SqliteDatabase {
+  const db = new Database(path.join(dataDir, 'search.db'), { fileMustExist: true });
+  db.pragma('busy_timeout = 10000');
+  return db;
+}
+
+/** Copies committed WAL pages into the database file without waiting for anyone (PASSIVE). */
+export function checkpointPassive(db: SqliteDatabase): void {
+  db.pragma('wal_checkpoint(PASSIVE)');
+}
+
 export class SqliteStore {
   readonly db: SqliteDatabase;
   private readonly stmts;
 
-  constructor(dataDir: string, options: { createSchema?: boolean } = {}) {
+  constructor(
+    dataDir: string,
+    options: {
+      createSchema?: boolean;
+      /**
+       * WAL pages after which a commit on this connection also checkpoints (SQLite's default is
+       * 1000). The engine's writer raises it when a checkpointer thread does that work
+       * (store/checkpointer.ts); its own checkpoint is then only a safety net.
+       */
+      walAutocheckpointPages?: number;
+    } = {},
+  ) {
     this.db = openDatabase(dataDir, options.createSchema ?? true);
     const db = this.db;
+    if (options.walAutocheckpointPages !== undefined)
+      db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(options.walAutocheckpointPages))}`);
     this.stmts = {
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
       indices: db.prepare<[], IndexRow>('SELECT * FROM indices ORDER BY name'),
