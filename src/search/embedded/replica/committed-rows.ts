@@ -42,7 +42,7 @@ export interface CommittedRows {
 }
 
 /** String length per chunk before a new one starts. */
-const CHUNK_CHARS = 32 * 1024;
+const CHUNK_CHARS = 64 * 1024;
 const CHUNK_ROWS = 256;
 const CHUNK_VALUES = 4096;
 /** Distinct fields per chunk (`fieldOf` is 16-bit). */
