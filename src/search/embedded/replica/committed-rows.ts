@@ -2,7 +2,8 @@ import type { IndexedValue, ParsedDocument } from '../mapping/document-parser.js
 import type { LeafField } from '../mapping/index-mapping.js';
 
 /**
- * Rows a bulk committed, packed for the trip to the replica thread as they are written.
+ * Rows a bulk writes, packed for the trip to the replica thread as they are written (the replica
+ * stages them and indexes them once the bulk commits).
  *
  * What travels is not the `_source` but what the writer already computed from it: each document's
  * indexed values per field (the writer parses every document against the mapping to validate it).
