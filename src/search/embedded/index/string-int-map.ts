@@ -1,7 +1,8 @@
 /**
- * A map from strings to non-negative int32 values, for the two maps of an index that grow with
- * every document: id -> doc number, and a keyword column's term -> ordinal (one entry per document
- * for an id-like field). The caller already keeps each value's key (`ids[doc]`, `terms[ord]`), so
+ * A map from strings to non-negative int32 values, for the maps that grow with every document: an
+ * index's id -> doc number, a keyword column's term -> ordinal (one entry per document for an
+ * id-like field), and the writer's id -> version entry. The caller already keeps each value's key
+ * (`ids[doc]`, `terms[ord]`), so
  * the map stores no strings: `keyOf(value)` must return the key stored with `value`. Open
  * addressing with linear probing over two typed arrays (values and 32-bit key hashes), so a probe
  * compares numbers and reads a key string only when the hashes match, and the garbage collector
