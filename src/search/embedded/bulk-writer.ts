@@ -6,13 +6,7 @@
  * missing document) is reported in its slot and the others go on.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  type BulkAction,
-  type BulkItemResult,
-  type BulkResponseItem,
-  bulkOpType,
-  type UpdateBody,
-} from '../bulk.js';
+import { type BulkAction, type BulkItemResult, bulkOpType, type UpdateBody } from '../bulk.js';
 import { SearchEngineError } from '../search-engine-error.js';
 import { BulkResults } from './bulk-results.js';
 import type { IdVersions } from './id-versions.js';

@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../time/system-clock.js';
-import type { BulkAction, BulkOptions, BulkResponse, BulkResponseItem } from '../bulk.js';
+import type { BulkAction, BulkOptions, BulkResponse } from '../bulk.js';
 import type {
   AcknowledgedResponse,
   CreateIndexOptions,
@@ -47,7 +47,7 @@ import type { IndexStats } from './replica/index-replica.js';
 import { openReplica, type ReplicaClient, type ReplicaMode } from './replica/replica-client.js';
 import { scanPages } from './search/scan.js';
 import { Checkpointer } from './store/checkpointer.js';
-import { type DocRow, SqliteStore } from './store/sqlite-store.js';
+import { SqliteStore } from './store/sqlite-store.js';
 
 export interface EmbeddedSearchEngineOptions {
   /** Directory holding `search.db` (created when missing). */
