@@ -113,11 +113,10 @@ export class HistogramAggregation implements Aggregation {
       if (reader.kind !== 'number' || reader.column === undefined) return;
       const col = reader.column;
       if (col.multi.size === 0) {
-        const values = col.values;
         let lo = Number.POSITIVE_INFINITY;
         let hi = Number.NEGATIVE_INFINITY;
         for (const doc of set.docs) {
-          const v = doc < values.length ? values[doc]! : Number.NaN;
+          const v = col.valueAt(doc);
           if (v < lo) lo = v;
           if (v > hi) hi = v;
         }
@@ -146,12 +145,11 @@ export class HistogramAggregation implements Aggregation {
       const reader = readers[s]!;
       if (reader.kind !== 'number' || reader.column === undefined || reader.column.multi.size > 0)
         return undefined;
-      const values = reader.column.values;
+      const column = reader.column;
       const docs = set.docs;
       const a = set.scratch.ints(docs.length);
       for (let i = 0; i < docs.length; i++) {
-        const doc = docs[i]!;
-        const v = doc < values.length ? values[doc]! : Number.NaN;
+        const v = column.valueAt(docs[i]!);
         a[i] = Number.isNaN(v) ? -1 : rounding.ordinal(v + zone) - minOrd;
       }
       return a;

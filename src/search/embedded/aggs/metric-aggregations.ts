@@ -43,9 +43,8 @@ export function forEachMetricValue(
     const reader = readers[s]!;
     const col = reader.kind === 'number' ? reader.column : undefined;
     if (col !== undefined && col.multi.size === 0 && missing === undefined) {
-      const values = col.values;
       for (const doc of set.docs) {
-        const v = values[doc]!;
+        const v = col.valueAt(doc);
         if (!Number.isNaN(v)) fn(v);
       }
       return;

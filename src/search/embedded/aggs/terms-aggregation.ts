@@ -5,8 +5,10 @@
  * Counts are exact (one shard), so `doc_count_error_upper_bound` is always 0. Not supported:
  * `include`/`exclude`, scripts, `terms` on text fields (ES's fielddata error).
  */
+
 import { illegalArgument, parsingError } from '../../search-engine-error.js';
 import { MISSING, MULTI } from '../index/keyword-column.js';
+import type { NumericColumn } from '../index/numeric-column.js';
 import { formatDate } from '../mapping/date-format.js';
 import { isPlainObject } from '../mapping/index-mapping.js';
 import {
@@ -137,7 +139,7 @@ export class TermsAggregation implements Aggregation {
       } else if (reader.kind === 'number' && reader.column !== undefined && reader.column.multi.size === 0) {
         aligned[s] = this.countSingleNumbers(
           set,
-          reader.column.values,
+          reader.column,
           bucketOf,
           buckets,
           missingKey as number | undefined,
@@ -173,7 +175,7 @@ export class TermsAggregation implements Aggregation {
    */
   private countSingleNumbers(
     set: DocSet,
-    values: Float64Array,
+    column: NumericColumn,
     bucketOf: (key: number, missing?: boolean) => number,
     buckets: Bucket[],
     missingKey: number | undefined,
@@ -185,7 +187,7 @@ export class TermsAggregation implements Aggregation {
     let integers = true;
     let missingCount = 0;
     for (const doc of docs) {
-      const v = doc < values.length ? values[doc]! : Number.NaN;
+      const v = column.valueAt(doc);
       if (Number.isNaN(v)) {
         missingCount++;
         continue;
@@ -200,7 +202,7 @@ export class TermsAggregation implements Aggregation {
     if (integers && max - min < 65_536) {
       const counts = new Int32Array(max - min + 1);
       for (const doc of docs) {
-        const v = doc < values.length ? values[doc]! : Number.NaN;
+        const v = column.valueAt(doc);
         if (!Number.isNaN(v)) counts[v - min]!++;
       }
       const valueBucket = new Int32Array(counts.length).fill(-1);
@@ -214,7 +216,7 @@ export class TermsAggregation implements Aggregation {
     } else {
       const local = new Map<number, number>();
       for (const doc of docs) {
-        const v = doc < values.length ? values[doc]! : Number.NaN;
+        const v = column.valueAt(doc);
         if (!Number.isNaN(v)) local.set(v, (local.get(v) ?? 0) + 1);
       }
       const map = new Map<number, number>();
@@ -229,7 +231,7 @@ export class TermsAggregation implements Aggregation {
     const aligned = set.scratch.ints(docs.length);
     for (let i = 0; i < docs.length; i++) {
       const doc = docs[i]!;
-      const v = doc < values.length ? values[doc]! : Number.NaN;
+      const v = column.valueAt(doc);
       aligned[i] = Number.isNaN(v) ? missingBucket : bucketOfValue(v);
     }
     return aligned;

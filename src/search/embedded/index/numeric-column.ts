@@ -26,8 +26,16 @@ export class NumericColumn {
     this.multi.set(doc, all);
   }
 
+  /**
+   * The document's (minimum) value, NaN when it has none. `values` only grows as far as the last
+   * document that had a value, so later documents lie past its end: read through this, not `values[doc]`.
+   */
+  valueAt(doc: number): number {
+    return doc < this.values.length ? this.values[doc]! : Number.NaN;
+  }
+
   has(doc: number): boolean {
-    return doc < this.values.length && !Number.isNaN(this.values[doc]!);
+    return !Number.isNaN(this.valueAt(doc));
   }
 
   /** Calls `fn` for each value of `doc`. */
