@@ -32,3 +32,14 @@ test('returns no tokens for empty or punctuation-only text', () => {
   assert.deepEqual(analyze(''), []);
   assert.deepEqual(analyze(' -- / '), []);
 });
+
+test('text that turns non-ASCII part-way gives each token once, with the same joins as all-Unicode text', () => {
+  assert.deepEqual(analyze('say hello wörld'), ['say', 'hello', 'wörld']);
+  assert.deepEqual(analyze('Ab Cd ÉF x'), ['ab', 'cd', 'éf', 'x']);
+  assert.deepEqual(analyze('naïve café'), ['naïve', 'café']);
+  // A dot between letters joins them whether the next letter is ASCII or not.
+  assert.deepEqual(analyze('go u.ü now'), ['go', 'u.ü', 'now']);
+  assert.deepEqual(analyze('x 1.5 ü'), ['x', '1.5', 'ü']);
+  // The same token sequence as when the text starts non-ASCII (the all-Unicode path).
+  assert.deepEqual(analyze('é say hello wörld').slice(1), analyze('say hello wörld'));
+});

@@ -62,7 +62,8 @@ export function forEachToken(text: string, emit: (token: string) => void): void 
   while (i < n) {
     const code = text.charCodeAt(i);
     if (code >= 128) {
-      forEachTokenUnicode(text, emit);
+      // Every token before `i` is out, and `i` starts no join with them (see below).
+      forEachTokenUnicode(text, emit, i);
       return;
     }
     const c = ASCII_CLASS[code]!;
@@ -76,7 +77,7 @@ export function forEachToken(text: string, emit: (token: string) => void): void 
     while (i < n) {
       const k = text.charCodeAt(i);
       if (k >= 128) {
-        forEachTokenUnicode(text, emit);
+        forEachTokenUnicode(text, emit, start);
         return;
       }
       const kc = ASCII_CLASS[k]!;
@@ -87,6 +88,11 @@ export function forEachToken(text: string, emit: (token: string) => void): void 
       }
       if (i + 1 < n) {
         const next = text.charCodeAt(i + 1);
+        if (next >= 128 && (joinsLetters(k) || joinsDigits(k))) {
+          // Whether `k` joins this token to what follows needs the Unicode classes.
+          forEachTokenUnicode(text, emit, start);
+          return;
+        }
         if (next < 128) {
           const prev = ASCII_CLASS[text.charCodeAt(i - 1)]!;
           const nc = ASCII_CLASS[next]!;
@@ -107,12 +113,15 @@ export function forEachToken(text: string, emit: (token: string) => void): void 
   }
 }
 
-/** The general path for text with non-ASCII characters. */
-function forEachTokenUnicode(text: string, emit: (token: string) => void): void {
+/**
+ * The general path for text with non-ASCII characters, from `from` on (a position where a token may
+ * start and that no join connects to anything before it; the fast path has emitted what precedes).
+ */
+function forEachTokenUnicode(text: string, emit: (token: string) => void, from: number): void {
   const n = text.length;
   // One class per UTF-16 unit; both halves of a surrogate pair get the code point's class.
   const classes = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < n; i++) {
     const code = text.codePointAt(i)!;
     if (code < 128) {
       classes[i] = ASCII_CLASS[code]!;
@@ -122,7 +131,7 @@ function forEachTokenUnicode(text: string, emit: (token: string) => void): void 
     classes[i] = c;
     if (code > 0xffff) classes[++i] = c;
   }
-  let i = 0;
+  let i = from;
   while (i < n) {
     const c = classes[i]!;
     if (c === CharClass.Other) {
