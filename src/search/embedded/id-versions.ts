@@ -42,22 +42,31 @@ export class IdVersions {
     return entry;
   }
 
-  /** One lookup for both questions a write asks: see the class comment for the sign. */
+  /**
+   * One lookup for both questions a write asks (see the class comment for the sign). It creates the
+   * id's entry, so call it only on the way to writing the id; `liveVersion`/`lastVersion` only look.
+   */
   signedVersion(id: string): number {
     // The entry first: finding it may grow (replace) `versions`.
     const entry = this.entryOf(id);
     return this.versions[entry] as number;
   }
 
+  /** The signed version without creating an entry (deletes and updates of ids that may not exist). */
+  private peek(id: string): number {
+    const entry = id === this.lastId ? this.lastEntry : this.entries.get(id);
+    return entry < 0 ? 0 : (this.versions[entry] as number);
+  }
+
   /** The live document's version, or undefined when the id is absent or deleted. */
   liveVersion(id: string): number | undefined {
-    const v = this.signedVersion(id);
+    const v = this.peek(id);
     return v > 0 ? v : undefined;
   }
 
   /** The last version the id had, live or deleted (0 when never written). */
   lastVersion(id: string): number {
-    return Math.abs(this.signedVersion(id));
+    return Math.abs(this.peek(id));
   }
 
   written(id: string, version: number): void {

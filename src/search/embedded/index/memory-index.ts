@@ -28,7 +28,6 @@ export class MemoryIndex {
   ids: string[] = [];
   /** The SQLite row (`docs.seq`) holding each doc's `_source`. */
   seqs = new Float64Array(0);
-  versions = new Float64Array(0);
   private deleted = new Uint8Array(0);
   private readonly docByID = new StringIntMap((doc) => this.ids[doc] as string);
   readonly columns = new Map<string, Column>();
@@ -41,19 +40,8 @@ export class MemoryIndex {
     return doc < 0 ? undefined : doc;
   }
 
-  isLive(doc: number): boolean {
-    return doc < this.maxDoc && this.deleted[doc] === 0;
-  }
-
   /** Adds (or replaces) the document `id`; returns its new doc number. */
-  put(
-    id: string,
-    seq: number,
-    version: number,
-    parsed: ParsedDocument,
-    sourceBytes: number,
-    mayExist = true,
-  ): number {
+  put(id: string, seq: number, parsed: ParsedDocument, sourceBytes: number, mayExist = true): number {
     // A first version (`mayExist` false) cannot replace anything: skip a lookup in a map of every id.
     const previous = mayExist ? this.docByID.get(id) : -1;
     if (previous >= 0) this.removeDoc(id, previous);
@@ -62,8 +50,6 @@ export class MemoryIndex {
     this.ids.push(id);
     this.seqs = growFloat64(this.seqs, doc + 1);
     this.seqs[doc] = seq;
-    this.versions = growFloat64(this.versions, doc + 1);
-    this.versions[doc] = version;
     this.deleted = growUint8(this.deleted, doc + 1);
     this.docByID.set(id, doc);
     this.liveCount++;

@@ -169,8 +169,9 @@ export class IndexReplica {
             // with the rows, but never index half a document): index it from its stored source.
             const source = this.store.source(row.seq);
             if (source !== null && source !== undefined) this.applyRow(index, { ...row, source });
-          } else
-            index.memory.put(row.id, row.seq, row.version, row.document, row.sourceLength, row.version > 1);
+          }
+          // A first version cannot replace an earlier document of the id.
+          else index.memory.put(row.id, row.seq, row.document, row.sourceLength, row.version > 1);
         });
       }
       this.compact();
@@ -246,13 +247,7 @@ export class IndexReplica {
     }
     const source = JSON.parse(row.source) as Record<string, unknown>;
     try {
-      index.memory.put(
-        row.id,
-        row.seq,
-        row.version,
-        parseDocument(index.mapping, source, row.id),
-        row.source.length,
-      );
+      index.memory.put(row.id, row.seq, parseDocument(index.mapping, source, row.id), row.source.length);
     } catch {
       // The writer validated this document against the mapping committed with it, so this only
       // happens if the row was written by an incompatible version: keep the index searchable.
