@@ -16,6 +16,11 @@ import type { SearchEngine } from './search-engine.js';
  */
 export const DEFAULT_ENGINE_URL = 'embedded:.data';
 
+/** The engine used when none is named: $SLUICE_URL, else the embedded engine in ./.data. */
+export function defaultEngineUrl(): string {
+  return process.env.SLUICE_URL ?? DEFAULT_ENGINE_URL;
+}
+
 export interface EngineLocation {
   readonly kind: 'embedded' | 'cluster';
   /** Absolute data directory (embedded) or the URL (cluster). */

@@ -23,26 +23,22 @@ export async function serveSearchApi(
 ): Promise<RunningServer> {
   const app = createSearchApi(engine, options);
   const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? DEFAULT_SEARCH_PORT;
   return new Promise((resolve, reject) => {
-    const server = serve(
-      { fetch: app.fetch, hostname: host, port: options.port ?? DEFAULT_SEARCH_PORT },
-      (info: AddressInfo) => {
-        resolve({
-          url: `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`,
-          port: info.port,
-          close: () =>
-            new Promise<void>((done) => {
-              server.close(() => done());
-              (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-            }),
-        });
-      },
-    );
+    const server = serve({ fetch: app.fetch, hostname: host, port }, (info: AddressInfo) => {
+      resolve({
+        url: `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`,
+        port: info.port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+          }),
+      });
+    });
     server.once('error', (e: NodeJS.ErrnoException) => {
       reject(
-        e.code === 'EADDRINUSE'
-          ? new Error(`port ${options.port} is already in use: choose another with --port`)
-          : e,
+        e.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use: choose another with --port`) : e,
       );
     });
   });

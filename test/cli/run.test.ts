@@ -68,15 +68,17 @@ describe('sluice run', () => {
     assert.match(bad.stderr, /--parallelism must be a positive integer/);
   });
 
-  it('serves the search API with --serve while the job writes, on the engine the job writes to', async () => {
+  /** Runs fixtures/to-search.ts with --serve and checks the API finds what the job wrote. */
+  async function servesWhatTheJobWrites(engineFlag: (dir: string) => { args: string[]; url?: string }) {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-serve-'));
+    const { args, url } = engineFlag(dir);
+    const env = { ...process.env };
+    delete env.SLUICE_URL;
+    if (url !== undefined) env.SLUICE_URL = url;
     const child = spawn(
       process.execPath,
-      [BIN, 'run', '--serve', '0', '--no-progress', fixture('to-search.ts')],
-      {
-        cwd: ROOT,
-        env: { ...process.env, SLUICE_URL: `embedded:${dir}` },
-      },
+      [BIN, 'run', '--serve', '0', ...args, '--no-progress', fixture('to-search.ts')],
+      { cwd: ROOT, env },
     );
     let stderr = '';
     child.stderr.on('data', (d) => {
@@ -105,7 +107,13 @@ describe('sluice run', () => {
       clearTimeout(timer);
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }
+
+  it('serves the search API with --serve while the job writes, on the engine the job writes to', () =>
+    servesWhatTheJobWrites((dir) => ({ args: [], url: `embedded:${dir}` })));
+
+  it("with --url, the job's search sinks write where the search API serves", () =>
+    servesWhatTheJobWrites((dir) => ({ args: ['--url', `embedded:${dir}`] })));
 
   it('stops an unbounded job cleanly on Ctrl-C (SIGINT)', async () => {
     const child = spawn(process.execPath, [BIN, 'run', fixture('endless.ts')], { cwd: ROOT });

@@ -55,6 +55,10 @@ export async function runPipeline(
     },
   });
   const removeSignalHandlers = stopOnSignal(() => jobs, log);
+  // --url is the default engine of the pipeline's search sinks too (they default to $SLUICE_URL),
+  // so the search API serves what the job writes.
+  const previousUrl = process.env.SLUICE_URL;
+  if (options.url !== undefined) process.env.SLUICE_URL = options.url;
   const served =
     options.serve === undefined || options.serve === false
       ? undefined
@@ -86,6 +90,8 @@ export async function runPipeline(
     await served?.stop();
     removeSignalHandlers();
     uninstall();
+    if (previousUrl === undefined) delete process.env.SLUICE_URL;
+    else process.env.SLUICE_URL = previousUrl;
   }
 }
 
@@ -113,7 +119,10 @@ export function registerRunCommand(program: Command): void {
       `serve the Elasticsearch-compatible search API while the job runs (default port ${DEFAULT_SEARCH_PORT})`,
       portOption('--serve'),
     )
-    .option('--url <url>', `engine the search API serves: ${URL_OPTION_HELP}`)
+    .option(
+      '--url <url>',
+      `engine the search API serves and the job's search sinks default to: ${URL_OPTION_HELP}`,
+    )
     .addHelpText(
       'after',
       `

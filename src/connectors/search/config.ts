@@ -1,14 +1,11 @@
 import { z } from 'zod';
-import { DEFAULT_ENGINE_URL } from '../../search/open-search-engine.js';
+import { defaultEngineUrl } from '../../search/open-search-engine.js';
 
 /** Which engine: the connection settings (shared by every stream written to it). */
 export const searchConnectionSchema = z
   .object({
     /** `embedded:<dir>` or a directory for the embedded engine; `http(s)://host:port` for a cluster. Default: $SLUICE_URL, else embedded:.data. */
-    url: z
-      .string()
-      .min(1)
-      .default(() => process.env.SLUICE_URL ?? DEFAULT_ENGINE_URL),
+    url: z.string().min(1).default(defaultEngineUrl),
   })
   .strict();
 
