@@ -8,7 +8,8 @@
  */
 import type { BulkItemResult, BulkOpType, BulkResponseItem } from '../bulk.js';
 
-const SHARDS = { total: 1, successful: 1, failed: 0 } as const;
+/** The `_shards` of a write to the engine's one shard. */
+export const SHARDS = { total: 1, successful: 1, failed: 0 } as const;
 
 /** What a slot holds: a recorded item object, or a write with its op and result. */
 enum Slot {

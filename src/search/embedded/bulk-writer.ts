@@ -7,8 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type BulkAction, type BulkItemResult, bulkOpType, type UpdateBody } from '../bulk.js';
-import { SearchEngineError } from '../search-engine-error.js';
-import { BulkResults } from './bulk-results.js';
+import { contentParseError, SearchEngineError } from '../search-engine-error.js';
+import { BulkResults, SHARDS } from './bulk-results.js';
 import type { IdVersions } from './id-versions.js';
 import { parseDocument } from './mapping/document-parser.js';
 import { isPlainObject } from './mapping/index-mapping.js';
@@ -25,8 +25,6 @@ export interface BulkWriterContext {
   /** Hands a chunk of written rows to the replica (staged there until the commit). */
   stage(rows: CommittedRows): void;
 }
-
-const SHARDS = { total: 1, successful: 1, failed: 0 } as const;
 
 /** ES-style ids: 20 url-safe base64 characters. */
 export function generateId(): string {
@@ -112,33 +110,22 @@ export class BulkWriter {
     result: 'created' | 'updated',
     previousVersion: number,
     versions: IdVersions,
+    source = JSON.stringify(document),
   ): void {
     const parsed = parseDocument(index.mapping, document, id);
     if (parsed.mappingChanged) this.changedMappings.add(index);
     const version = previousVersion + 1;
-    const source = JSON.stringify(document);
     const seq = this.ctx.store.put(index.idx, id, version, source);
     this.rows.add(seq, index.idx, id, version, parsed, source.length);
     versions.written(id, version);
     this.results.written(slot, op, index.name, id, version, seq, result);
   }
 
+  /** `body` is an object: validateBulkActions checked every action before the bulk began. */
   private update(slot: number, index: OpenIndex, id: string, body: UpdateBody): void {
-    if (!isPlainObject(body as unknown)) {
-      throw new SearchEngineError(
-        'action_request_validation_exception',
-        'Validation Failed: 1: script or doc is missing;',
-        400,
-      );
-    }
     for (const key of Object.keys(body)) {
-      if (!['doc', 'doc_as_upsert', 'upsert', 'detect_noop'].includes(key)) {
-        throw new SearchEngineError(
-          'x_content_parse_exception',
-          `[UpdateRequest] unknown field [${key}]`,
-          400,
-        );
-      }
+      if (!['doc', 'doc_as_upsert', 'upsert', 'detect_noop'].includes(key))
+        throw contentParseError(`[UpdateRequest] unknown field [${key}]`);
     }
     const versions = this.ctx.versionsOf(index);
     const current =
@@ -164,7 +151,8 @@ export class BulkWriter {
     }
     const stored = JSON.parse(current.source) as Record<string, unknown>;
     const merged = deepMerge(stored, body.doc);
-    if (body.detect_noop !== false && JSON.stringify(merged) === current.source) {
+    const mergedSource = JSON.stringify(merged);
+    if (body.detect_noop !== false && mergedSource === current.source) {
       const noop: BulkItemResult = {
         _index: index.name,
         _id: id,
@@ -178,7 +166,7 @@ export class BulkWriter {
       this.results.item(slot, { update: noop });
       return;
     }
-    this.store(slot, 'update', index, id, merged, 'updated', current.version, versions);
+    this.store(slot, 'update', index, id, merged, 'updated', current.version, versions, mergedSource);
   }
 
   private delete(index: OpenIndex, id: string): BulkItemResult {

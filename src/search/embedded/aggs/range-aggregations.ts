@@ -87,15 +87,15 @@ export class RangeAggregation implements Aggregation {
     const assign = (s: number, doc: number, emit: (b: number) => void): void => {
       const reader = readers[s]!;
       if (reader.kind !== 'number' || reader.column === undefined) return;
-      const hit = new Uint8Array(ranges.length);
+      // A range that several values of the document fall in is emitted once each time;
+      // forEachBucketOnce (buckets.ts) counts the document once per range.
       reader.column.forEachValue(doc, (v) => {
         for (let r = 0; r < ranges.length; r++) {
           const range = ranges[r]!;
           if ((range.from === undefined || v >= range.from) && (range.to === undefined || v < range.to))
-            hit[r] = 1;
+            emit(r);
         }
       });
-      for (let r = 0; r < ranges.length; r++) if (hit[r] === 1) emit(r);
     };
     const subs = this.spec.subAggregations;
     const how = { aligned: [], assign };

@@ -247,8 +247,7 @@ function pickTop(
   matches.forEach((m, t) => {
     m.bits.forEach((doc) => {
       if (!isAfter(t, doc)) return;
-      const candidate = { t, doc };
-      if (top.accepts((worst) => compare(candidate, worst) < 0)) top.push(candidate);
+      top.push({ t, doc });
     });
   });
   return top.sorted();

@@ -11,11 +11,6 @@ export class TopK<T> {
     private readonly compare: (a: T, b: T) => number,
   ) {}
 
-  /** Would `item` enter the top k? Lets callers skip building items that would not. */
-  accepts(betterThanWorst: (worst: T) => boolean): boolean {
-    return this.heap.length < this.k || betterThanWorst(this.heap[0]!);
-  }
-
   /** The worst kept item (the one a better candidate would replace). */
   worst(): T | undefined {
     return this.heap[0];
