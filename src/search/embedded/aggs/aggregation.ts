@@ -21,7 +21,14 @@ export interface DocSet {
 
 export interface Aggregation {
   readonly name: string;
+  /** Whether it, or an aggregation under it, reads the query's scores (`top_hits` by score). */
+  readonly needsScores?: boolean;
   run(sets: readonly DocSet[]): Record<string, unknown>;
+}
+
+/** For bucket aggregations: scores are needed when any sub-aggregation needs them. */
+export function subAggregationsNeedScores(spec: AggregationSpec): boolean {
+  return spec.subAggregations.some((a) => a.needsScores === true);
 }
 
 export interface AggregationSpec {

@@ -15,6 +15,7 @@ import {
   allowParams,
   type DocSet,
   requireField,
+  subAggregationsNeedScores,
   withMeta,
 } from './aggregation.js';
 import { type Assignment, countDocs, emptySets, groupDocs, renderBucket } from './buckets.js';
@@ -37,7 +38,10 @@ export class HistogramAggregation implements Aggregation {
   private readonly keyed: boolean;
   private readonly format: string | undefined;
 
+  readonly needsScores: boolean;
+
   constructor(private readonly spec: AggregationSpec) {
+    this.needsScores = subAggregationsNeedScores(spec);
     this.name = spec.name;
     this.isDate = spec.type === 'date_histogram';
     const p = spec.params;

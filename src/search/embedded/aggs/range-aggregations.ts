@@ -14,6 +14,7 @@ import {
   allowParams,
   type DocSet,
   requireField,
+  subAggregationsNeedScores,
   withMeta,
 } from './aggregation.js';
 import { countDocs, groupDocs, renderBucket } from './buckets.js';
@@ -33,7 +34,10 @@ export class RangeAggregation implements Aggregation {
   private readonly isDate: boolean;
   private readonly keyed: boolean;
 
+  readonly needsScores: boolean;
+
   constructor(private readonly spec: AggregationSpec) {
+    this.needsScores = subAggregationsNeedScores(spec);
     allowParams(
       spec,
       spec.type === 'date_range' ? ['field', 'ranges', 'keyed', 'format'] : ['field', 'ranges', 'keyed'],

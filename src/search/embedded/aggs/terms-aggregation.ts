@@ -17,6 +17,7 @@ import {
   allowParams,
   type DocSet,
   requireField,
+  subAggregationsNeedScores,
   withMeta,
 } from './aggregation.js';
 import { type Assignment, groupDocs, renderBucket } from './buckets.js';
@@ -52,7 +53,10 @@ export class TermsAggregation implements Aggregation {
   private readonly minDocCount: number;
   private readonly order: OrderKey[];
 
+  readonly needsScores: boolean;
+
   constructor(private readonly spec: AggregationSpec) {
+    this.needsScores = subAggregationsNeedScores(spec);
     allowParams(spec, [
       'field',
       'size',

@@ -15,6 +15,7 @@ export class TopHitsAggregation implements Aggregation {
   private readonly from: number;
   private readonly sort;
   private readonly source: SourceFilter;
+  readonly needsScores: boolean;
 
   constructor(private readonly spec: AggregationSpec) {
     allowParams(spec, ['size', 'from', 'sort', '_source']);
@@ -22,11 +23,12 @@ export class TopHitsAggregation implements Aggregation {
     this.size = nonNegative(spec.params.size, 3, 'size');
     this.from = nonNegative(spec.params.from, 0, 'from');
     this.sort = parseSort(spec.params.sort);
+    this.needsScores = this.sort.some((c) => c.kind === 'score');
     this.source = parseSourceFilter(spec.params._source);
   }
 
   run(sets: readonly DocSet[]): Record<string, unknown> {
-    const byScore = this.sort.some((c) => c.kind === 'score');
+    const byScore = this.needsScores;
     const accessors = sets.map((set, t) =>
       this.sort.map((c) => sortAccessor(c, set.target, set.score, t * 2 ** 32)),
     );

@@ -102,8 +102,7 @@ export function executeSearch(
   const sortsByScore = sort.some((c) => c.kind === 'score');
   const trackScores = request.track_scores === true || sortsByScore;
 
-  const aggsNeedScores =
-    aggs.length > 0 && JSON.stringify(request.aggs ?? request.aggregations).includes('"top_hits"');
+  const aggsNeedScores = aggs.some((a) => a.needsScores === true);
   return shardPhase(() => {
     for (const target of targets) {
       if (from + size > target.maxResultWindow) {
@@ -117,7 +116,7 @@ export function executeSearch(
         index: target.memory,
         mapping: target.mapping,
         clock,
-        scoring: trackScores && (size > 0 || aggsNeedScores),
+        scoring: (trackScores && size > 0) || aggsNeedScores,
         live: target.memory.liveDocs(),
         scratch,
       }),
