@@ -32,7 +32,7 @@ export interface SinkWriter<T> {
   write(batch: RecordBatch<T>): void | Promise<void>;
   /** The sink's input watermark advanced; time-based sinks (rolling files, per-day indices) may use it. */
   writeWatermark?(watermarkMs: number): void;
-  /** Makes everything accepted so far durable/visible. Called at end of input, on stop, and by checkpoints. */
+  /** Makes everything accepted so far durable/visible. Called at end of input and on stop (and, once they exist, by checkpoints). */
   flush?(): Promise<void>;
   /** Releases resources after the final flush; also called when the job fails. */
   close?(): Promise<void>;

@@ -3,7 +3,7 @@ import type { StreamMessage } from './message.js';
 
 export type Boundedness = 'bounded' | 'unbounded';
 
-/** What a source reader may hand the runtime: anything but a checkpoint barrier (the runtime injects those). */
+/** What a source reader may hand the runtime: anything but a checkpoint barrier (reserved for the runtime's checkpoints, not built yet). */
 export type SourceMessage<T> = Exclude<StreamMessage<T>, { kind: 'barrier' }>;
 
 /** Reports one bad input item found by a source (an unparseable NDJSON line, a CSV row with the wrong arity). */

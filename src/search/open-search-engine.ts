@@ -4,16 +4,6 @@ import { ConfigError } from '../core/errors.js';
 import { EmbeddedSearchEngine } from './embedded/embedded-engine.js';
 import type { SearchEngine } from './search-engine.js';
 
-/**
- * Turns an engine URL into a SearchEngine, so a pipeline and its queries move to a real cluster by
- * changing one string:
- *   embedded:./data   the embedded SQLite engine in ./data (relative to the working directory)
- *   ./data, /var/x    a plain path means the same
- *   http(s)://host    an Elasticsearch or OpenSearch cluster
- * Engines are shared per location within a process and reference-counted: the search sink and the
- * HTTP API of one `sluice run` use one SQLite connection and one in-memory index. Call `release`
- * once per `openSearchEngine`.
- */
 export const DEFAULT_ENGINE_URL = 'embedded:.data';
 
 /** The engine used when none is named: $SLUICE_URL, else the embedded engine in ./.data. */
@@ -43,7 +33,8 @@ export function parseEngineUrl(url: string): EngineLocation {
 }
 
 interface Shared {
-  readonly engine: SearchEngine;
+  /** A promise, stored before it settles, so callers opening one location at once share it. */
+  readonly engine: Promise<SearchEngine>;
   refs: number;
 }
 
@@ -56,6 +47,16 @@ export interface SharedSearchEngine {
   release(): Promise<void>;
 }
 
+/**
+ * Turns an engine URL into a SearchEngine, so a pipeline and its queries move to a real cluster by
+ * changing one string:
+ *   embedded:./data   the embedded SQLite engine in ./data (relative to the working directory)
+ *   ./data, /var/x    a plain path means the same
+ *   http(s)://host    an Elasticsearch or OpenSearch cluster
+ * Engines are shared per location within a process and reference-counted: the search sink and the
+ * HTTP API of one `sluice run` use one SQLite connection and one in-memory index. Call `release`
+ * once per `openSearchEngine`.
+ */
 export async function openSearchEngine(
   url: string,
   options: { clock?: Clock } = {},
@@ -69,18 +70,27 @@ export async function openSearchEngine(
   const key = `${location.kind}:${location.target}`;
   let entry = shared.get(key);
   if (entry === undefined) {
-    const engine = await EmbeddedSearchEngine.open({
-      dataDir: location.target,
-      ...(options.clock ? { clock: options.clock } : {}),
-    });
-    entry = { engine, refs: 0 };
+    entry = {
+      engine: EmbeddedSearchEngine.open({
+        dataDir: location.target,
+        ...(options.clock ? { clock: options.clock } : {}),
+      }),
+      refs: 0,
+    };
     shared.set(key, entry);
   }
-  entry.refs++;
-  let released = false;
   const held = entry;
+  held.refs++;
+  let engine: SearchEngine;
+  try {
+    engine = await held.engine;
+  } catch (e) {
+    if (--held.refs === 0 && shared.get(key) === held) shared.delete(key);
+    throw e;
+  }
+  let released = false;
   return {
-    engine: held.engine,
+    engine,
     location,
     release: async () => {
       if (released) return;
@@ -88,7 +98,7 @@ export async function openSearchEngine(
       held.refs--;
       if (held.refs === 0) {
         shared.delete(key);
-        await held.engine.close();
+        await engine.close();
       }
     },
   };

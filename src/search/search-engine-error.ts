@@ -60,6 +60,13 @@ export function parsingError(reason: string): SearchEngineError {
 }
 
 /** A well-formed request with an invalid value (ES: 400 `illegal_argument_exception`). */
+/** ES's refusal to aggregate or sort on a `text` field (no doc values). */
+export function fielddataDisabled(path: string): SearchEngineError {
+  return illegalArgument(
+    `Text fields are not optimised for operations that require per-document field data like aggregations and sorting, so these operations are disabled by default. Please use a keyword field instead. Alternatively, set fielddata=true on [${path}] in order to load field data by uninverting the inverted index. Note that this can use significant memory.`,
+  );
+}
+
 export function illegalArgument(reason: string): SearchEngineError {
   return new SearchEngineError('illegal_argument_exception', reason, 400);
 }

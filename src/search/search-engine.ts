@@ -20,10 +20,11 @@ import type {
 
 /**
  * Where documents live and are searched: the one contract behind the search sink, sources, the
- * search HTTP API and the CLI. Two engines implement it: the embedded SQLite engine (the default,
- * nothing to install) and the Elasticsearch/OpenSearch HTTP adapter. Requests and answers are ES's
- * REST JSON, so a pipeline moves to a cluster by changing one URL; the conformance suite in
- * `conformance/` holds both engines to the same answers.
+ * search HTTP API and the CLI. The embedded SQLite engine (the default, nothing to install)
+ * implements it today; an Elasticsearch/OpenSearch HTTP adapter is to implement it next (cluster
+ * URLs are refused until then). Requests and answers are ES's REST JSON, so a pipeline will move to
+ * a cluster by changing one URL; the conformance suite in `conformance/` is written against this
+ * contract only, so it can hold every engine to the same answers.
  *
  * Index patterns (`pattern` parameters) follow ES: a name, a comma list, wildcards (`weblogs-*`),
  * `_all` or `*`. A concrete name that does not exist fails with `index_not_found_exception` (404);

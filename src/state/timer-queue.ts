@@ -3,7 +3,8 @@ import { MinHeap } from './min-heap.js';
 
 /**
  * Timers of one time domain, deduplicated per (timestamp, key, namespace) and fired in timestamp
- * order; timers sharing a timestamp fire in registration order. Layout: a min-heap of distinct
+ * order; timers sharing a timestamp fire grouped by key (keys in the order their first timer for that
+ * timestamp was registered, then that key's namespaces in registration order). Layout: a min-heap of distinct
  * timestamps plus, per timestamp, a bucket `Map<key, Set<namespace>>`. Deleting a timer empties its
  * slot; a timestamp whose bucket is gone is skipped when it reaches the top of the heap.
  */

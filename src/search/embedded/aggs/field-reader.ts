@@ -4,7 +4,7 @@
  * is unmapped in an index reads as "no values" there, as in ES; a `text` field is refused with ES's
  * fielddata error.
  */
-import { illegalArgument } from '../../search-engine-error.js';
+import { fielddataDisabled } from '../../search-engine-error.js';
 import type { KeywordColumn } from '../index/keyword-column.js';
 import type { NumericColumn } from '../index/numeric-column.js';
 import { DEFAULT_DATE_FORMAT } from '../mapping/date-format.js';
@@ -26,9 +26,7 @@ export function fieldReader(target: SearchTarget, field: string): FieldReader {
   if (leaf === undefined) return { kind: 'unmapped' };
   const kind = valueKind(leaf.type);
   if (kind === 'text') {
-    throw illegalArgument(
-      `Text fields are not optimised for operations that require per-document field data like aggregations and sorting, so these operations are disabled by default. Please use a keyword field instead. Alternatively, set fielddata=true on [${leaf.path}] in order to load field data by uninverting the inverted index. Note that this can use significant memory.`,
-    );
+    throw fielddataDisabled(leaf.path);
   }
   const column = target.memory.columns.get(field);
   if (kind === 'keyword')
@@ -44,10 +42,4 @@ export function fieldReader(target: SearchTarget, field: string): FieldReader {
 /** The first mapped type of `field` across the searched indices (decides how keys render). */
 export function fieldTypeAcross(readers: readonly FieldReader[]): FieldReader | undefined {
   return readers.find((r) => r.kind !== 'unmapped');
-}
-
-/** Calls `fn` for each numeric value of `doc` (nothing for keyword or unmapped fields). */
-export function forEachNumber(reader: FieldReader, doc: number, fn: (value: number) => void): void {
-  if (reader.kind !== 'number' || reader.column === undefined) return;
-  reader.column.forEachValue(doc, fn);
 }

@@ -8,6 +8,7 @@
 import { parsingError } from '../../search-engine-error.js';
 import { formatDate } from '../mapping/date-format.js';
 import { type Aggregation, type AggregationSpec, allowParams, type DocSet, withMeta } from './aggregation.js';
+import { formatDouble } from './histogram-aggregations.js';
 import { forEachMetricValue } from './metric-aggregations.js';
 
 const DEFAULT_PERCENTS = [1, 5, 25, 50, 75, 95, 99];
@@ -57,7 +58,7 @@ export class PercentilesAggregation implements Aggregation {
     const isDate = typed?.kind === 'number' && typed.type === 'date';
     const rows = this.percents.map((p) => {
       const value = percentile(sorted, p);
-      const key = Number.isInteger(p) ? p.toFixed(1) : String(p);
+      const key = formatDouble(p);
       const asString =
         isDate && value !== null && typed?.kind === 'number' ? formatDate(value, typed.format) : undefined;
       return { p, key, value, asString };

@@ -9,24 +9,12 @@ export class Bitset {
     this.words = new Uint32Array((size + 31) >>> 5);
   }
 
-  static all(size: number): Bitset {
-    const b = new Bitset(size);
-    b.words.fill(0xffffffff);
-    const tail = size & 31;
-    if (tail !== 0 && b.words.length > 0) b.words[b.words.length - 1] = (1 << tail) - 1;
-    return b;
-  }
-
   get(doc: number): boolean {
     return ((this.words[doc >>> 5]! >>> (doc & 31)) & 1) === 1;
   }
 
   set(doc: number): void {
     this.words[doc >>> 5]! |= 1 << (doc & 31);
-  }
-
-  clear(doc: number): void {
-    this.words[doc >>> 5]! &= ~(1 << (doc & 31));
   }
 
   and(other: Bitset): this {

@@ -37,12 +37,8 @@ export class StringIntMap {
   private mask: number;
   size = 0;
 
-  constructor(
-    private readonly keyOf: (value: number) => string,
-    initialCapacity = MIN_CAPACITY,
-  ) {
-    let capacity = MIN_CAPACITY;
-    while (capacity < initialCapacity * 2) capacity *= 2;
+  constructor(private readonly keyOf: (value: number) => string) {
+    const capacity = MIN_CAPACITY;
     this.hashes = new Int32Array(capacity);
     this.values = new Int32Array(capacity).fill(EMPTY);
     this.mask = capacity - 1;

@@ -5,7 +5,8 @@
  * booleans `boolean`, objects `object`. Keys containing dots are object paths (`{"a.b": 1}` is
  * `{"a": {"b": 1}}`), arrays are multi-valued fields, `null` means "no value".
  *
- * Called by the writer for every index/create/update, inside the bulk transaction; a document that
+ * Called by the writer for every index/create/update, inside the bulk transaction (and by the
+ * replica for rows it reads back from SQLite: loading, catching up, compacting); a document that
  * conflicts with the mapping throws `mapper_parsing_exception` and leaves the mapping untouched
  * (fields it had added are rolled back), so one bad item never changes the index for the others.
  */
@@ -25,8 +26,8 @@ export type IndexedValue = string | number;
 
 /**
  * The indexed values of one document as parallel arrays (`fields[i]` gets `values[i]`; a field's
- * values are in source order). One instance is reused for every document, so parsing allocates
- * nothing per document: consume it before parsing the next one.
+ * values are in source order). One instance is reused for every document, so the values need no
+ * new arrays per document: consume it before parsing the next one.
  */
 export interface ParsedDocument {
   readonly fields: LeafField[];

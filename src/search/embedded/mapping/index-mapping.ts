@@ -103,7 +103,7 @@ export class IndexMapping {
   }
 
   private addField(parent: ObjectField, name: string, spec: FieldMapping): void {
-    const type = spec.type ?? (spec.properties !== undefined ? 'object' : 'object');
+    const type = spec.type ?? 'object';
     if (type === 'object' || type === 'nested') {
       if (type === 'nested')
         throw mapperError(

@@ -7,7 +7,7 @@ import { Bitset } from '../index/bitset.js';
 import { type KeywordColumn, MULTI } from '../index/keyword-column.js';
 import type { NumericColumn } from '../index/numeric-column.js';
 import { zoneOffsetMs } from '../mapping/date-format.js';
-import { CoerceFailure, coerce } from '../mapping/field-type.js';
+import { CoerceFailure, coerce, isIntegerType } from '../mapping/field-type.js';
 import type { LeafField } from '../mapping/index-mapping.js';
 import { resolveDateMath } from './date-math.js';
 import { type QueryContext, queryShardError } from './matches.js';
@@ -100,12 +100,7 @@ export function numericRange(
     }
     return numericOperand(field, value, lenient);
   };
-  const integral =
-    field.type === 'long' ||
-    field.type === 'integer' ||
-    field.type === 'short' ||
-    field.type === 'byte' ||
-    isDate;
+  const integral = isIntegerType(field.type) || isDate;
   if (b.gte !== undefined) {
     const v = operand(b.gte, false);
     if (v === undefined) return undefined;

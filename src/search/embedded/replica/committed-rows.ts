@@ -155,8 +155,6 @@ class Chunk {
  */
 export class CommittedRowsPacker {
   private current: Chunk | undefined;
-  /** Rows added so far. */
-  count = 0;
 
   constructor(private readonly send: (rows: CommittedRows) => void) {}
 
@@ -176,7 +174,6 @@ export class CommittedRowsPacker {
     if (this.current !== undefined && !this.current.fits(values)) this.flush();
     if (this.current === undefined) this.current = new Chunk(Math.max(CHUNK_VALUES, values));
     this.current.add(seq, idx, id, version, document, sourceLength);
-    this.count++;
     if (this.current.full()) this.flush();
   }
 

@@ -180,9 +180,8 @@ export function executeCount(
   clock: Clock,
 ): CountResponse {
   const request = body ?? {};
-  for (const [key, value] of Object.entries(request)) {
-    if (key !== 'query')
-      throw parsingError(`request does not support [${key}]${tokenName(value) === 'START_OBJECT' ? '' : ''}`);
+  for (const [key, _value] of Object.entries(request)) {
+    if (key !== 'query') throw parsingError(`request does not support [${key}]`);
   }
   const query: QueryNode =
     request.query === undefined ? { kind: 'match_all', boost: 1 } : parseQuery(request.query);
@@ -252,7 +251,6 @@ function pickTop(
   return top.sorted();
 }
 
-/** search_after values arrive as JSON: numbers stay numbers, strings compare as strings. */
 /** The common case (relevance order, no cursor): one pass over the scores, ties by index then doc. */
 function topByScore(matches: readonly Matches[], k: number): Candidate[] {
   const better = (a: Candidate & { s: number }, b: Candidate & { s: number }) =>
@@ -274,6 +272,7 @@ function topByScore(matches: readonly Matches[], k: number): Candidate[] {
   return top.sorted();
 }
 
+/** search_after values arrive as JSON: numbers stay numbers, strings compare as strings. */
 function coerceAfter(value: SortValue, sample: SortValue): SortValue {
   if (value === null) return null;
   if (

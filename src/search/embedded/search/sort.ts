@@ -5,7 +5,12 @@
  * Ties fall back to index order, then doc number, so results are stable. Hits carry the
  * sort values in `sort`; a missing value is rendered as null (ES prints type-specific sentinels).
  */
-import { illegalArgument, parsingError, SearchEngineError } from '../../search-engine-error.js';
+import {
+  fielddataDisabled,
+  illegalArgument,
+  parsingError,
+  SearchEngineError,
+} from '../../search-engine-error.js';
 import { type KeywordColumn, MISSING, MULTI } from '../index/keyword-column.js';
 import type { NumericColumn } from '../index/numeric-column.js';
 import { valueKind } from '../mapping/field-type.js';
@@ -93,9 +98,7 @@ export function sortAccessor(
       }
       const kind = valueKind(leaf.type);
       if (kind === 'text') {
-        throw illegalArgument(
-          `Text fields are not optimised for operations that require per-document field data like aggregations and sorting, so these operations are disabled by default. Please use a keyword field instead. Alternatively, set fielddata=true on [${leaf.path}] in order to load field data by uninverting the inverted index. Note that this can use significant memory.`,
-        );
+        throw fielddataDisabled(leaf.path);
       }
       const column = target.memory.columns.get(leaf.path);
       if (column === undefined) return () => null;
