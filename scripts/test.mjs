@@ -7,16 +7,18 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('..', import.meta.url));
 
 function findTests(dir) {
   let out = [];
   let entries;
   try {
     entries = readdirSync(dir);
-  } catch {
-    return out;
+  } catch (e) {
+    if (e.code === 'ENOENT') return out; // e.g. no test/ folder
+    throw e;
   }
   for (const name of entries) {
     if (name === 'node_modules' || name.startsWith('.')) continue;
@@ -50,6 +52,6 @@ const result = spawnSync(
     '--test-reporter=spec',
     ...files,
   ],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, SLUICE_TEST: '1' } },
+  { cwd: root, stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

@@ -122,10 +122,7 @@ export class WindowedStream<T, K extends Key> {
       kind,
       () => new WindowOperator<T, OUT>(config),
       keySelector,
-      {
-        name: options.name ?? this.assigner.description,
-        ...options,
-      },
+      { ...options, name: options.name ?? this.assigner.description },
     );
   }
 }

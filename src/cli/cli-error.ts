@@ -5,10 +5,19 @@ export class CliUsageError extends Error {
 
 /** Parses a positive integer option, or throws a message naming the option. */
 export function positiveInteger(option: string): (value: string) => number {
+  return integerAtLeast(option, 1, 'a positive integer');
+}
+
+/** Parses an integer option that may be 0 (`--size 0`: aggregations only; `--seed 0`). */
+export function nonNegativeInteger(option: string): (value: string) => number {
+  return integerAtLeast(option, 0, 'an integer >= 0');
+}
+
+function integerAtLeast(option: string, min: number, what: string): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1)
-      throw new CliUsageError(`${option} must be a positive integer, got "${value}"`);
+    if (value.trim() === '' || !Number.isInteger(n) || n < min)
+      throw new CliUsageError(`${option} must be ${what}, got "${value}"`);
     return n;
   };
 }

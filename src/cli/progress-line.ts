@@ -18,17 +18,21 @@ function formatDuration(ms: number): string {
   return `${hh}:${mm}:${ss}`;
 }
 
-/** One line: records in and out with their rates, watermark, dead letters, elapsed time. */
+/**
+ * One line: records in and out with their rates, watermark, dead letters, elapsed time. Rates are
+ * the change since `previous`, over `sincePreviousMs` (the time that really passed: a busy job
+ * delays the timer that draws).
+ */
 export function renderProgress(
   now: JobMetricsSnapshot,
   previous: JobMetricsSnapshot | undefined,
   elapsedMs: number,
-  intervalMs: number,
+  sincePreviousMs: number,
 ): string {
   const perSecond = (cur: number, prev: number | undefined) =>
-    prev === undefined || intervalMs <= 0
+    prev === undefined || sincePreviousMs <= 0
       ? ''
-      : ` (${number.format(Math.round(((cur - prev) * 1000) / intervalMs))}/s)`;
+      : ` (${number.format(Math.round(((cur - prev) * 1000) / sincePreviousMs))}/s)`;
   return [
     now.jobName,
     `in ${number.format(now.recordsIn)}${perSecond(now.recordsIn, previous?.recordsIn)}`,
@@ -54,8 +58,8 @@ export function renderSummary(result: JobResult): string {
  * non-terminal stream it draws nothing live (logs stay clean) and the caller prints the summary.
  */
 export class ProgressLine {
-  private timer: NodeJS.Timeout | undefined;
-  private previous: JobMetricsSnapshot | undefined;
+  /** One timer per tracked job (each keeps its own previous snapshot for its rates). */
+  private readonly timers = new Set<NodeJS.Timeout>();
   private shown = false;
 
   constructor(
@@ -71,23 +75,39 @@ export class ProgressLine {
   track(client: JobClient): void {
     if (!this.live) return;
     const startedAt = this.clock.nowMs();
+    let previous: JobMetricsSnapshot | undefined;
+    let previousAt = startedAt;
     const draw = () => {
       const now = client.metrics();
-      const line = renderProgress(now, this.previous, this.clock.nowMs() - startedAt, this.intervalMs);
-      this.previous = now;
+      const at = this.clock.nowMs();
+      const line = renderProgress(now, previous, at - startedAt, at - previousAt);
+      previous = now;
+      previousAt = at;
       const width = this.out.columns || 160; // 0 or undefined when the terminal does not say
       this.out.write(`\r\x1b[2K${line.slice(0, Math.max(20, width - 1))}`);
       this.shown = true;
     };
-    this.timer = setInterval(draw, this.intervalMs);
-    this.timer.unref();
-    void client.result.finally(() => this.clear()).catch(() => {});
+    const timer = setInterval(draw, this.intervalMs);
+    timer.unref();
+    this.timers.add(timer);
+    void client.result
+      .finally(() => {
+        clearInterval(timer);
+        this.timers.delete(timer);
+        this.erase();
+      })
+      .catch(() => {});
   }
 
-  /** Removes the live line (before other output, and when the job ends). */
+  /** Removes the live line and stops redrawing it (when the command ends). */
   clear(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers.clear();
+    this.erase();
+  }
+
+  /** Removes the live line for now (before other output); the next tick draws it again. */
+  erase(): void {
     if (this.shown) this.out.write('\r\x1b[2K');
     this.shown = false;
   }

@@ -70,6 +70,17 @@ describe('sluice search and sluice indices', () => {
     assert.match(r.stdout, /\/pay\s+2/);
   });
 
+  it('takes --size 0 for counts and aggregations only, and refuses a negative size', () => {
+    const r = sluice('search', 'weblogs-*', 'status:200', '--size', '0', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const response = JSON.parse(r.stdout);
+    assert.equal(response.hits.total.value, 1);
+    assert.deepEqual(response.hits.hits, []);
+    const negative = sluice('search', 'weblogs-*', 'x', '--size', '-1');
+    assert.equal(negative.code, 2);
+    assert.match(negative.stderr, /--size must be an integer >= 0, got "-1"/);
+  });
+
   it('takes a bare query clause as JSON too, and prints raw JSON with --json', () => {
     const r = sluice('search', 'weblogs-*', '{"term":{"status":200}}', '--json');
     assert.equal(r.code, 0, r.stderr);

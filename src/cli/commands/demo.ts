@@ -3,7 +3,7 @@ import { installEnvironmentHooks } from '../../api/environment-hooks.js';
 import { StreamEnvironment } from '../../api/stream-environment.js';
 import { DEFAULT_ENGINE_URL, parseEngineUrl } from '../../search/open-search-engine.js';
 import { systemClock } from '../../time/system-clock.js';
-import { positiveInteger } from '../cli-error.js';
+import { nonNegativeInteger, positiveInteger } from '../cli-error.js';
 import { buildWeblogsJob, RAW_INDEX, STATS_INDEX } from '../demo/weblogs-job.js';
 import { engineUrl, URL_OPTION_HELP } from '../engine-option.js';
 import { ProgressLine, renderSummary } from '../progress-line.js';
@@ -46,7 +46,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const location = parseEngineUrl(url);
   const progress = new ProgressLine(process.stderr, systemClock);
   const log = (line: string) => {
-    progress.clear();
+    progress.erase(); // redrawn at the next tick, below the logged line
     process.stderr.write(`${line}\n`);
   };
   const served = await startSearchServer(url, options.port, log);
@@ -116,7 +116,7 @@ export function registerDemoCommand(program: Command): void {
       '--replay <access.log>',
       'replay a real access log (combined format) instead of generating traffic',
     )
-    .option('--seed <n>', 'seed of the generated traffic (default: random)', positiveInteger('--seed'))
+    .option('--seed <n>', 'seed of the generated traffic (default: random)', nonNegativeInteger('--seed'))
     .option('--no-progress', 'do not draw the live progress line on the terminal')
     .addHelpText(
       'after',

@@ -38,7 +38,7 @@ export async function runPipeline(
   const jobs: JobClient[] = [];
   const progress = new ProgressLine(process.stderr, systemClock);
   const log = (line: string) => {
-    progress.clear();
+    progress.erase(); // redrawn at the next tick, below the logged line
     process.stderr.write(`${line}\n`);
   };
   const deadLetterSink =

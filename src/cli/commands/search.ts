@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { openSearchEngine } from '../../search/open-search-engine.js';
 import type { SearchRequest, SearchResponse } from '../../search/search-request.js';
-import { CliUsageError, positiveInteger } from '../cli-error.js';
+import { CliUsageError, nonNegativeInteger } from '../cli-error.js';
 import { engineUrl, URL_OPTION_HELP } from '../engine-option.js';
 import { cellText, flatten, renderTable } from '../text-table.js';
 
@@ -110,7 +110,11 @@ export function registerSearchCommand(program: Command): void {
       'query string (status:500 AND path:/pay*) or JSON ({"query":{...},"aggs":{...}}); none matches all',
     )
     .option('--url <url>', URL_OPTION_HELP)
-    .option('-n, --size <n>', 'number of hits to show', positiveInteger('--size'))
+    .option(
+      '-n, --size <n>',
+      'number of hits to show (0: counts and aggregations only)',
+      nonNegativeInteger('--size'),
+    )
     .option('--sort <field:order>', 'sort, e.g. @timestamp:desc (comma-separate several)')
     .option('--fields <a,b,c>', 'columns to show (dot paths into the documents)')
     .option('--json', 'print the Elasticsearch JSON response (for scripts)')
