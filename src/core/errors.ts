@@ -49,8 +49,12 @@ export class OperatorError extends SluiceError {
     override readonly cause: unknown,
   ) {
     const where = record ? ` on record ${formatPosition(record)}` : '';
-    const why = cause instanceof Error ? cause.message : String(cause);
-    super(`operator "${operatorId}" failed${where}: ${why}`, { cause });
+    super(`operator "${operatorId}" failed${where}: ${errorMessage(cause)}`, { cause });
+  }
+
+  /** `e` as the failure of `operatorId`, unless it already names the operator that failed. */
+  static wrap(operatorId: string, e: unknown, record?: RecordPosition): OperatorError {
+    return e instanceof OperatorError ? e : new OperatorError(operatorId, record, e);
   }
 }
 

@@ -39,6 +39,39 @@ export function recordBatch<T>(
 }
 
 /** A batch of values without timestamps, numbered from `firstPosition`: what most sources emit. */
+/**
+ * `batch` without the rows in `rejected` (dead-lettered), every column filtered alike; `columns`
+ * replaces the columns an operator recomputed (values, timestamps, watermarks).
+ */
+export function withoutRows<T, R = T>(
+  batch: RecordBatch<T>,
+  rejected: ReadonlySet<number>,
+  columns: {
+    readonly values?: readonly R[];
+    readonly timestampsMs?: readonly number[];
+    readonly watermarksMs?: readonly number[];
+  } = {},
+): RecordBatch<R> {
+  const keep = (_: unknown, i: number) => !rejected.has(i);
+  return recordBatch(
+    batch.origin,
+    ((columns.values ?? batch.values) as readonly R[]).filter(keep),
+    (columns.timestampsMs ?? batch.timestampsMs).filter(keep),
+    batch.positions.filter(keep),
+    (columns.watermarksMs ?? batch.watermarksMs)?.filter(keep),
+  );
+}
+
+/** A batch of one record (side outputs emit records one at a time). */
+export function singleRecord<T>(
+  origin: string,
+  value: T,
+  timestampMs: number,
+  position: number,
+): RecordBatch<T> {
+  return recordBatch(origin, [value], [timestampMs], [position]);
+}
+
 export function batchOfValues<T>(
   origin: string,
   values: readonly T[],
@@ -57,8 +90,8 @@ export function withValues<T, R>(batch: RecordBatch<T>, values: readonly R[]): R
 }
 
 /**
- * Accumulates records for operators whose output count differs from their input count (filter,
- * flatMap, process functions, windows). Call `take()` to get the batch and reset.
+ * Accumulates records for operators whose output count differs from their input count (flatMap,
+ * process functions, windows). Call `take()` to get the batch and reset.
  */
 export class BatchBuilder<T> {
   private values: T[] = [];
@@ -85,9 +118,9 @@ export class BatchBuilder<T> {
   }
 
   /** Returns the accumulated batch (or undefined when empty) and starts a new one. */
-  take(origin: string = this.origin): RecordBatch<T> | undefined {
+  take(): RecordBatch<T> | undefined {
     if (this.values.length === 0) return undefined;
-    const batch = recordBatch(origin, this.values, this.timestampsMs, this.positions, this.watermarksMs);
+    const batch = recordBatch(this.origin, this.values, this.timestampsMs, this.positions, this.watermarksMs);
     this.values = [];
     this.timestampsMs = [];
     this.positions = [];

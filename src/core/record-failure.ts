@@ -19,6 +19,5 @@ export function routeRecordFailure<T>(
     ctx.deadLetter(batch.origin, position, error.message, batch.values[index]);
     return;
   }
-  if (error instanceof OperatorError) throw error;
-  throw new OperatorError(ctx.operatorId, { origin: batch.origin, position }, error);
+  throw OperatorError.wrap(ctx.operatorId, error, { origin: batch.origin, position });
 }

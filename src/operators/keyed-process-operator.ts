@@ -2,7 +2,7 @@ import type { Collector } from '../core/collector.js';
 import { OperatorError } from '../core/errors.js';
 import type { Key, KeySelector } from '../core/key.js';
 import type { OutputTag } from '../core/output-tag.js';
-import { BatchBuilder, type RecordBatch } from '../core/record-batch.js';
+import { BatchBuilder, type RecordBatch, singleRecord } from '../core/record-batch.js';
 import { routeRecordFailure } from '../core/record-failure.js';
 import type { KeyedOperator, KeyedOperatorContext } from '../state/keyed-operator.js';
 import type { KeyedStateBackend } from '../state/state-backend.js';
@@ -57,9 +57,7 @@ export class KeyedProcessOperator<K extends Key, IN, OUT> implements KeyedOperat
       },
       currentProcessingTimeMs: () => op.ctx.clock.nowMs(),
       output: <X>(tag: OutputTag<X>, value: X) => {
-        const b = new BatchBuilder<X>(op.origin);
-        b.push(value, op.pc.timestampMs, op.position);
-        op.ctx.output.emitSide(tag, b.take() as RecordBatch<X>);
+        op.ctx.output.emitSide(tag, singleRecord(op.origin, value, op.pc.timestampMs, op.position));
       },
       currentKey: undefined as unknown as K,
       timerService,

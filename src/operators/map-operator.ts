@@ -1,5 +1,5 @@
 import type { Operator, OperatorContext } from '../core/operator.js';
-import { type RecordBatch, recordBatch, withValues } from '../core/record-batch.js';
+import { type RecordBatch, withoutRows, withValues } from '../core/record-batch.js';
 import { routeRecordFailure } from '../core/record-failure.js';
 
 /** Applies `fn` to every record; keeps timestamps, positions and watermarks. */
@@ -25,19 +25,10 @@ export class MapOperator<IN, OUT> implements Operator<IN, OUT> {
         (rejected ??= []).push(i);
       }
     }
-    this.ctx.output.emit(rejected === undefined ? withValues(batch, out) : without(batch, out, rejected));
+    this.ctx.output.emit(
+      rejected === undefined
+        ? withValues(batch, out)
+        : withoutRows(batch, new Set(rejected), { values: out }),
+    );
   }
-}
-
-/** The batch with `values` replaced and the rejected rows removed from every column. */
-function without<T, R>(batch: RecordBatch<T>, values: R[], rejected: number[]): RecordBatch<R> {
-  const skip = new Set(rejected);
-  const keep = (_: unknown, i: number) => !skip.has(i);
-  return recordBatch(
-    batch.origin,
-    values.filter(keep),
-    batch.timestampsMs.filter(keep),
-    batch.positions.filter(keep),
-    batch.watermarksMs?.filter(keep),
-  );
 }

@@ -1,7 +1,7 @@
 import type { Collector } from '../core/collector.js';
 import type { Operator, OperatorContext } from '../core/operator.js';
 import type { OutputTag } from '../core/output-tag.js';
-import { BatchBuilder, type RecordBatch } from '../core/record-batch.js';
+import { BatchBuilder, type RecordBatch, singleRecord } from '../core/record-batch.js';
 import { routeRecordFailure } from '../core/record-failure.js';
 import type { ProcessContext, ProcessFunction } from './process-function.js';
 
@@ -39,9 +39,15 @@ export class ProcessOperator<IN, OUT> implements Operator<IN, OUT> {
   }
 
   private emitSide<X>(tag: OutputTag<X>, value: X): void {
-    const b = new BatchBuilder<X>(this.batch.origin);
-    b.push(value, this.processContext.timestampMs, this.batch.positions[this.index] as number);
-    this.ctx.output.emitSide(tag, b.take() as RecordBatch<X>);
+    this.ctx.output.emitSide(
+      tag,
+      singleRecord(
+        this.batch.origin,
+        value,
+        this.processContext.timestampMs,
+        this.batch.positions[this.index] as number,
+      ),
+    );
   }
 
   processBatch(batch: RecordBatch<IN>): void {

@@ -1,6 +1,6 @@
 import { MAX_WATERMARK } from '../core/message.js';
 import type { Operator, OperatorContext } from '../core/operator.js';
-import { type RecordBatch, recordBatch } from '../core/record-batch.js';
+import { type RecordBatch, recordBatch, withoutRows } from '../core/record-batch.js';
 import { routeRecordFailure } from '../core/record-failure.js';
 import type { WatermarkGenerator, WatermarkOutput, WatermarkStrategy } from '../time/watermark-strategy.js';
 
@@ -98,7 +98,7 @@ export class TimestampsAndWatermarksOperator<T> implements Operator<T, T> {
     const out =
       rejected === undefined
         ? recordBatch(batch.origin, values, timestampsMs, batch.positions, watermarksMs)
-        : withoutRows(batch, timestampsMs, watermarksMs, rejected);
+        : withoutRows(batch, rejected, { timestampsMs, watermarksMs });
     if (out.values.length > 0) this.ctx.output.emit(out);
     this.emitWatermarkIfAdvanced();
   }
@@ -158,20 +158,4 @@ export class TimestampsAndWatermarksOperator<T> implements Operator<T, T> {
       this.emitWatermarkIfAdvanced();
     }
   }
-}
-
-function withoutRows<T>(
-  batch: RecordBatch<T>,
-  timestampsMs: number[],
-  watermarksMs: number[],
-  rejected: Set<number>,
-): RecordBatch<T> {
-  const keep = (_: unknown, i: number) => !rejected.has(i);
-  return recordBatch(
-    batch.origin,
-    batch.values.filter(keep),
-    timestampsMs.filter(keep),
-    batch.positions.filter(keep),
-    watermarksMs.filter(keep),
-  );
 }

@@ -5,6 +5,11 @@ export interface OperatorMetrics {
   readonly counters: Record<string, number>;
 }
 
+/** Adds `delta` to an operator's named counter (created at 0). */
+export function addToCounter(metrics: OperatorMetrics, counter: string, delta = 1): void {
+  metrics.counters[counter] = (metrics.counters[counter] ?? 0) + delta;
+}
+
 /** A point-in-time copy of a job's metrics (progress line, job result). */
 export interface JobMetricsSnapshot {
   readonly jobName: string;

@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import { DEAD_LETTERS, type DeadLetter } from '../core/dead-letter.js';
-import { errorMessage, JobCancelledError, OperatorError } from '../core/errors.js';
+import { errorMessage, formatPosition, JobCancelledError, OperatorError } from '../core/errors.js';
 import { assertNever, MAX_WATERMARK } from '../core/message.js';
 import { batchOfValues } from '../core/record-batch.js';
 import type { Sink, SinkContext, SinkWriter } from '../core/sink.js';
@@ -9,7 +9,7 @@ import type { StateBackend } from '../state/state-backend.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { JobClient, JobResult } from './job-client.js';
 import { type JobGraph, type JobNode, type SinkNode, topologicalOrder } from './job-graph.js';
-import { JobMetrics } from './job-metrics.js';
+import { addToCounter, JobMetrics } from './job-metrics.js';
 import {
   type InstanceOutput,
   type NodeRuntime,
@@ -199,12 +199,8 @@ export class JobRunner implements JobClient {
           rejectedAtMs: this.options.clock.nowMs(),
         }),
       log: (m) => this.options.log(`[${operatorId}] ${m}`),
-      reportFailure: (e) =>
-        this.fail(e instanceof OperatorError ? e : new OperatorError(operatorId, undefined, e)),
-      count: (counter, delta = 1) => {
-        const counters = this.metricsLive.operator(operatorId).counters;
-        counters[counter] = (counters[counter] ?? 0) + delta;
-      },
+      reportFailure: (e) => this.fail(OperatorError.wrap(operatorId, e)),
+      count: (counter, delta = 1) => addToCounter(this.metricsLive.operator(operatorId), counter, delta),
     };
   }
 
@@ -235,8 +231,7 @@ export class JobRunner implements JobClient {
 
   private routeDeadLetter(nodeId: string, output: InstanceOutput | undefined, letter: DeadLetter): void {
     this.metricsLive.deadLetters++;
-    const counters = this.metricsLive.operator(nodeId).counters;
-    counters.deadLetters = (counters.deadLetters ?? 0) + 1;
+    addToCounter(this.metricsLive.operator(nodeId), 'deadLetters');
     if (output?.hasSide(DEAD_LETTERS.id)) {
       output.emitSide(DEAD_LETTERS, batchOfValues(letter.origin, [letter], letter.position));
       return;
@@ -255,7 +250,7 @@ export class JobRunner implements JobClient {
       if (this.deadLetterSamples.length < MAX_DEAD_LETTER_SAMPLES) this.deadLetterSamples.push(l);
       const n = this.deadLetterSamples.length;
       if (n <= LOGGED_DEAD_LETTERS) {
-        this.options.log(`dead letter from ${l.operatorId} (${l.origin}#${l.position}): ${l.reason}`);
+        this.options.log(`dead letter from ${l.operatorId} (${formatPosition(l)}): ${l.reason}`);
       }
     }
     const total = this.metricsLive.deadLetters;

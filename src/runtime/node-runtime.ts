@@ -9,7 +9,7 @@ import { keyGroupOf, keyGroupRangeForSubtask, subtaskForKeyGroup } from '../stat
 import type { KeyedOperator, KeyedOperatorContext } from '../state/keyed-operator.js';
 import type { KeyedStateBackend, StateBackend } from '../state/state-backend.js';
 import type { JobNode, KeyedOperatorNode, OperatorNode } from './job-graph.js';
-import type { JobMetrics, OperatorMetrics } from './job-metrics.js';
+import { addToCounter, type JobMetrics, type OperatorMetrics } from './job-metrics.js';
 import type { ProcessingTimeScheduler } from './processing-time-scheduler.js';
 import { WatermarkValve } from './watermark-valve.js';
 
@@ -89,8 +89,7 @@ export class InstanceOutput implements Output<unknown> {
   emitSide<X>(tag: OutputTag<X>, batch: RecordBatch<X>): void {
     const targets = this.side.get(tag.id);
     if (targets === undefined) {
-      this.metrics.counters.sideOutputUnconsumed =
-        (this.metrics.counters.sideOutputUnconsumed ?? 0) + batch.values.length;
+      addToCounter(this.metrics, 'sideOutputUnconsumed', batch.values.length);
       return;
     }
     for (const t of targets) t.node.receiveBatch(t.channel, batch as RecordBatch<unknown>);
@@ -110,10 +109,6 @@ function channelBases(instancesPerInput: readonly number[]): number[] {
     next += n;
   }
   return bases;
-}
-
-function asOperatorError(id: string, e: unknown): OperatorError {
-  return e instanceof OperatorError ? e : new OperatorError(id, undefined, e);
 }
 
 /**
@@ -159,7 +154,7 @@ export abstract class NodeRuntime implements ReceivingNode {
     try {
       this.process(batch);
     } catch (e) {
-      throw asOperatorError(this.node.id, e);
+      throw OperatorError.wrap(this.node.id, e);
     }
   }
 
@@ -180,7 +175,7 @@ export abstract class NodeRuntime implements ReceivingNode {
     try {
       this.endInput();
     } catch (e) {
-      throw asOperatorError(this.node.id, e);
+      throw OperatorError.wrap(this.node.id, e);
     }
     for (const out of this.outputs) out.end();
   }
@@ -189,7 +184,7 @@ export abstract class NodeRuntime implements ReceivingNode {
     try {
       this.watermark(watermarkMs);
     } catch (e) {
-      throw asOperatorError(this.node.id, e);
+      throw OperatorError.wrap(this.node.id, e);
     }
   }
 
@@ -258,7 +253,7 @@ export class OperatorNodeRuntime extends NodeRuntime {
       try {
         operator.onProcessingTime?.(nowMs);
       } catch (e) {
-        throw asOperatorError(node.id, e);
+        throw OperatorError.wrap(node.id, e);
       }
     };
     const metrics = this.metrics;
@@ -269,9 +264,7 @@ export class OperatorNodeRuntime extends NodeRuntime {
       scheduleProcessingTime: (ts) => s.scheduler.schedule(ts, onTimer),
       deadLetter: (origin, position, reason, record) =>
         s.deadLetter(node.id, output, origin, position, reason, record),
-      count: (counter, delta = 1) => {
-        metrics.counters[counter] = (metrics.counters[counter] ?? 0) + delta;
-      },
+      count: (counter, delta = 1) => addToCounter(metrics, counter, delta),
     };
     if (node.kind !== 'keyed') return { operator, output, ctx: base, backend: undefined };
     const keyGroupRange = keyGroupRangeForSubtask(s.maxParallelism, parallelism, index);
@@ -290,7 +283,7 @@ export class OperatorNodeRuntime extends NodeRuntime {
       try {
         await inst.operator.open?.(inst.ctx as KeyedOperatorContext<unknown>);
       } catch (e) {
-        throw asOperatorError(this.node.id, e);
+        throw OperatorError.wrap(this.node.id, e);
       }
     }
   }
@@ -367,7 +360,7 @@ export class SinkNodeRuntime extends NodeRuntime {
     const pending = writer.write(batch);
     if (pending !== undefined) {
       this.services.pendingWrites.push(
-        pending.catch((e: unknown) => Promise.reject(asOperatorError(this.node.id, e))),
+        pending.catch((e: unknown) => Promise.reject(OperatorError.wrap(this.node.id, e))),
       );
     }
   }

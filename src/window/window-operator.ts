@@ -1,7 +1,7 @@
 import type { Collector } from '../core/collector.js';
 import type { Key, KeySelector } from '../core/key.js';
 import type { OutputTag } from '../core/output-tag.js';
-import { BatchBuilder, type RecordBatch } from '../core/record-batch.js';
+import { BatchBuilder, type RecordBatch, singleRecord } from '../core/record-batch.js';
 import { routeRecordFailure } from '../core/record-failure.js';
 import type { KeyedOperator, KeyedOperatorContext } from '../state/keyed-operator.js';
 import type { ValueState } from '../state/keyed-state.js';
@@ -88,9 +88,10 @@ export class WindowOperator<IN, OUT> implements KeyedOperator<IN, OUT> {
       },
       currentProcessingTimeMs: () => op.ctx.clock.nowMs(),
       output: <X>(tag: OutputTag<X>, value: X) => {
-        const b = new BatchBuilder<X>(op.ctx.operatorId);
-        b.push(value, maxTimestamp(op.windowCtx.window), op.emitted++);
-        op.ctx.output.emitSide(tag, b.take() as RecordBatch<X>);
+        op.ctx.output.emitSide(
+          tag,
+          singleRecord(op.ctx.operatorId, value, maxTimestamp(op.windowCtx.window), op.emitted++),
+        );
       },
     };
     this.collector = {
@@ -240,9 +241,10 @@ export class WindowOperator<IN, OUT> implements KeyedOperator<IN, OUT> {
       this.ctx.count('lateRecordsDropped');
       return;
     }
-    const b = new BatchBuilder<IN>(batch.origin);
-    b.push(batch.values[i] as IN, timestampMs, batch.positions[i] as number);
-    this.ctx.output.emitSide(tag, b.take() as RecordBatch<IN>);
+    this.ctx.output.emitSide(
+      tag,
+      singleRecord(batch.origin, batch.values[i] as IN, timestampMs, batch.positions[i] as number),
+    );
     this.ctx.count('lateRecordsSideOutput');
   }
 
