@@ -17,9 +17,9 @@ import { stdinSourceSchema } from './stdin/config.js';
 import { stdinSourceFromConfig } from './stdin/source.js';
 
 /**
- * Every connector sluice ships, by name, with the schema of its options and a factory. The CLI
- * builds sources and sinks from flags through it (`--source file --source-option path=...`), and
- * later SQL `WITH (...)` clauses will too; the TypeScript API calls the factories directly.
+ * Every connector sluice ships, by name, with the schema of its options and a factory, for building
+ * connectors from strings (a later CLI flag set such as `--source file --source-option path=...`,
+ * and SQL `WITH (...)` clauses); the TypeScript API calls the factories directly.
  * The collect sink is not listed: it only makes sense in code that keeps the sink object.
  */
 

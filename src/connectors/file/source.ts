@@ -23,7 +23,7 @@ const END = { kind: 'end' } as const;
  *
  * Records carry their 1-based line number as position (for CSV, the line the row starts on) and
  * `file:<absolute path>` as origin; a batch never mixes files. Bad lines go to the dead-letter
- * output with their line number and a reason (naming the file when the source spans several).
+ * output with their line number and a reason, their origin naming the file.
  */
 export function fileSource(path: string, options?: FileSourceOptions & { format?: 'lines' }): Source<string>;
 export function fileSource(path: string, options: FileSourceOptions & { format: 'ndjson' }): Source<unknown>;
