@@ -157,7 +157,18 @@ function parseIso(text: string, format: string, roundUp: boolean): number | unde
   );
 }
 
-function parsePattern(text: string, pattern: string, roundUp: boolean): number | undefined {
+/** A custom pattern compiled once: its regex and which field each capture group holds. */
+interface CompiledPattern {
+  readonly regex: RegExp;
+  readonly groups: readonly string[];
+}
+
+const compiledPatterns = new Map<string, CompiledPattern>();
+
+/** Compiles `pattern` (`yyyy/MM/dd HH:mm`, quoted literals) once; mappings use a handful of them. */
+function compilePattern(pattern: string): CompiledPattern {
+  let compiled = compiledPatterns.get(pattern);
+  if (compiled !== undefined) return compiled;
   let regex = '';
   const groups: string[] = [];
   for (const tok of pattern.match(/yyyy|yy|MM|dd|HH|mm|ss|SSS|'[^']*'|./g) ?? []) {
@@ -168,7 +179,14 @@ function parsePattern(text: string, pattern: string, roundUp: boolean): number |
       regex += (tok.startsWith("'") ? tok.slice(1, -1) : tok).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     }
   }
-  const m = new RegExp(`^${regex}$`).exec(text);
+  compiled = { regex: new RegExp(`^${regex}$`), groups };
+  if (compiledPatterns.size < 1000) compiledPatterns.set(pattern, compiled);
+  return compiled;
+}
+
+function parsePattern(text: string, pattern: string, roundUp: boolean): number | undefined {
+  const { regex, groups } = compilePattern(pattern);
+  const m = regex.exec(text);
   if (!m) return undefined;
   const part = (name: string): number | undefined => {
     const at = groups.indexOf(name);
@@ -231,7 +249,7 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
 /** Prints epoch ms with the first part of `format`, as ES renders `key_as_string` and `value_as_string`. */
 export function formatDate(ms: number, format = DEFAULT_DATE_FORMAT, offsetMs = 0): string {
-  const first = format.split('||')[0] ?? 'strict_date_optional_time';
+  const first = formatParts(format)[0] ?? 'strict_date_optional_time';
   if (first === 'epoch_millis') return String(ms);
   if (first === 'epoch_second') return String(Math.floor(ms / 1000));
   const t = new Date(ms + offsetMs);
