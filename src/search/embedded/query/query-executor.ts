@@ -73,7 +73,10 @@ export function execute(node: QueryNode, ctx: QueryContext): Matches {
       if (leaf === undefined) return none(ctx);
       const column = ctx.index.columns.get(node.field);
       const bits = new Bitset(ctx.index.maxDoc);
-      for (const value of node.values) bits.or(termQuery(leaf, column, value, 1, false, false, ctx).bits);
+      // `terms` is constant-score: its values need their documents, not their scores.
+      const unscored = { ...ctx, scoring: false };
+      for (const value of node.values)
+        bits.or(termQuery(leaf, column, value, 1, false, false, unscored).bits);
       return constant(bits, node.boost);
     }
     case 'range':
