@@ -1,8 +1,8 @@
 /**
- * The inverted index of one `text` field. Per term, one growable Int32Array of entries
- * `[doc, freq, pos_1 .. pos_freq]` in ascending doc order (documents are only ever appended), so
- * a term query walks one array and a phrase query reads positions from the same place. `lengths`
- * holds each document's token count for BM25 length normalization; `docCount` and
+ * The inverted index of one `text` field: per term, its postings (docs, freqs and positions in one
+ * compressed array, index/postings.ts), so a term query walks one array and a phrase query reads
+ * positions from the same place. `lengths` holds each document's token count for BM25 length
+ * normalization; `docCount` and
  * `sumTotalTermFreq` are the field statistics Lucene keeps (deleted documents stay counted until the
  * index is rebuilt, as in Lucene until a merge).
  *
@@ -10,42 +10,13 @@
  */
 import { forEachToken } from '../analysis/standard-analyzer.js';
 import { growInt32 } from './growable.js';
+import { Postings } from './postings.js';
 
 const POSITION_INCREMENT_GAP = 100;
 const MAX_CACHED_LENGTH = 512;
 const MAX_CACHED_VALUES = 4096;
 /** Misses after which a field whose values repeat less than one time in four stops caching. */
 const CACHE_PROBATION = 20_000;
-
-export class Postings {
-  data = new Int32Array(8);
-  size = 0;
-  docFreq = 0;
-  /** The last document's entry (documents arrive in ascending order), extended while it is indexed. */
-  private lastDoc = -1;
-  private lastEntry = 0;
-
-  /** Records one occurrence of the term at `position` in `doc` (positions ascending within a doc). */
-  add(doc: number, position: number): void {
-    if (this.size + 3 > this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data.subarray(0, this.size));
-      this.data = next;
-    }
-    const d = this.data;
-    if (doc === this.lastDoc) {
-      d[this.lastEntry + 1]!++;
-      d[this.size++] = position;
-      return;
-    }
-    this.lastDoc = doc;
-    this.lastEntry = this.size;
-    d[this.size++] = doc;
-    d[this.size++] = 1;
-    d[this.size++] = position;
-    this.docFreq++;
-  }
-}
 
 export class TextField {
   readonly kind = 'text';

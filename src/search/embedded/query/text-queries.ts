@@ -4,7 +4,8 @@
  * standard analyzer as indexed text.
  */
 import { Bitset } from '../index/bitset.js';
-import type { Postings, TextField } from '../index/text-field.js';
+import { type Postings, PostingsCursor } from '../index/postings.js';
+import type { TextField } from '../index/text-field.js';
 import { idf, type Matches, type QueryContext, tfNorm } from './matches.js';
 
 /** Documents containing at least `required` of `terms` (each occurrence in the query counts once). */
@@ -25,11 +26,10 @@ export function matchTerms(
     const p = field.postings.get(term);
     if (p === undefined) continue;
     const weight = boost * idf(field.docCount, p.docFreq);
-    const d = p.data;
-    for (let i = 0; i < p.size; ) {
-      const doc = d[i]!;
-      const freq = d[i + 1]!;
-      i += 2 + freq;
+    const cursor = new PostingsCursor(p);
+    while (cursor.next()) {
+      const doc = cursor.doc;
+      const freq = cursor.freq;
       if (!live.get(doc)) continue;
       if (counts !== null) counts[doc]!++;
       else bits.set(doc);
@@ -58,33 +58,27 @@ export function matchPhrase(
   }
   const weight = boost * lists.reduce((sum, p) => sum + idf(field.docCount, p.docFreq), 0);
   const avg = field.averageLength();
-  const cursors = lists.map(() => 0);
-  const first = lists[0]!;
-  const d0 = first.data;
-  for (let i = 0; i < first.size; ) {
-    const doc = d0[i]!;
-    const freq0 = d0[i + 1]!;
-    const start0 = i + 2;
-    i += 2 + freq0;
+  const first = new PostingsCursor(lists[0]!);
+  const others = lists.slice(1).map((p) => new PostingsCursor(p));
+  let firstPositions = new Int32Array(16);
+  const otherPositions = others.map(() => new Int32Array(16));
+  while (first.next()) {
+    const doc = first.doc;
     if (!ctx.live.get(doc)) continue;
-    const positionSets: Int32Array[] = [];
-    let all = true;
-    for (let t = 1; t < lists.length; t++) {
-      const p = lists[t]!;
-      let c = cursors[t]!;
-      while (c < p.size && p.data[c]! < doc) c += 2 + p.data[c + 1]!;
-      cursors[t] = c;
-      if (c >= p.size || p.data[c] !== doc) {
-        all = false;
-        break;
-      }
-      positionSets.push(p.data.subarray(c + 2, c + 2 + p.data[c + 1]!));
+    if (!others.every((c) => c.advance(doc) && c.doc === doc)) {
+      if (others.some((c) => c.exhausted)) break; // a term's postings ended: no later match
+      continue;
     }
-    if (!all) continue;
+    if (first.freq > firstPositions.length) firstPositions = new Int32Array(first.freq * 2);
+    first.readPositions(firstPositions);
+    others.forEach((c, t) => {
+      if (c.freq > otherPositions[t]!.length) otherPositions[t] = new Int32Array(c.freq * 2);
+      c.readPositions(otherPositions[t]!);
+    });
     let phraseFreq = 0;
-    for (let k = start0; k < start0 + freq0; k++) {
-      const pos = d0[k]!;
-      if (positionSets.every((set, t) => set.includes(pos + t + 1))) phraseFreq++;
+    for (let k = 0; k < first.freq; k++) {
+      const pos = firstPositions[k]!;
+      if (others.every((c, t) => otherPositions[t]!.subarray(0, c.freq).includes(pos + t + 1))) phraseFreq++;
     }
     if (phraseFreq === 0) continue;
     bits.set(doc);
@@ -102,8 +96,8 @@ export function matchTermsWhere(
   const bits = new Bitset(ctx.index.maxDoc);
   for (const [term, p] of field.postings) {
     if (!accept(term)) continue;
-    const d = p.data;
-    for (let i = 0; i < p.size; i += 2 + d[i + 1]!) bits.set(d[i]!);
+    const cursor = new PostingsCursor(p);
+    while (cursor.next()) bits.set(cursor.doc);
   }
   return bits.and(ctx.live);
 }
