@@ -161,3 +161,34 @@ test('a value whose field the reader does not know is reported, not silently dro
   assert.equal(row!.missingField, true);
   assert.deepEqual(row!.values, [['tag', 'y']]);
 });
+
+test('a string repeated within a chunk (a value, or an id equal to a value) travels once', () => {
+  const chunks: CommittedRows[] = [];
+  const packer = new CommittedRowsPacker((c) => chunks.push(c));
+  const agent = 'Mozilla/5.0 (X11; Linux x86_64) a long user agent that repeats';
+  for (let seq = 1; seq <= 10; seq++) {
+    packer.add(
+      seq,
+      1,
+      `req-${seq}`,
+      1,
+      parsed([
+        ['title', agent],
+        ['tag', `req-${seq}`],
+      ]),
+      10,
+    );
+  }
+  packer.flush();
+  assert.equal(chunks.length, 1);
+  assert.deepEqual(
+    [...chunks[0]!.strings].sort(),
+    [agent, ...Array.from({ length: 10 }, (_, i) => `req-${i + 1}`)].sort(),
+  );
+  const rows = unpack(chunks);
+  assert.deepEqual(rows[3]!.values, [
+    ['title', agent],
+    ['tag', 'req-4'],
+  ]);
+  assert.equal(rows[3]!.id, 'req-4');
+});

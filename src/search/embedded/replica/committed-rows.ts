@@ -16,15 +16,20 @@ import type { LeafField } from '../mapping/index-mapping.js';
  * of a few hundred rows is posted as soon as it is full (the replica stages it until the commit),
  * so its strings die young; numbers travel in typed arrays that are transferred, not copied.
  *
+ * Why strings travel as an array of distinct strings, not one joined text: the replica keeps some
+ * of them for as long as the index lives (ids, new keyword terms), and a slice of a joined text
+ * is, in V8, a view that keeps the whole text alive. With one unique value per row (an IP, a
+ * UUID), every chunk's text stayed in memory: a quarter of a gigabyte per million documents. A
+ * value repeated within a chunk (a user agent, a path) travels once.
+ *
  * Layout of one chunk (row i, value j):
  *   seqs[i], idxs[i], versions[i], deleted[i], sourceLengths[i]
- *   text               every id and string value of the chunk, joined
- *   idEnds[i]          where row i's id ends in `text` (it starts where the previous row's last
- *                      string ended)
+ *   strings            the chunk's distinct strings (ids and string values)
+ *   idRefs[i]          row i's id, an index into `strings`
  *   valueEnds[i]       index of row i's last value + 1
  *   fieldOf[j]         the value's field, an index into `fieldPaths`
- *   numbers[j]         the value when it is a number (stringEnds[j] = -1)
- *   stringEnds[j]      otherwise, where the value ends in `text`
+ *   numbers[j]         the value when it is a number (stringRefs[j] = -1)
+ *   stringRefs[j]      otherwise, the value, an index into `strings`
  */
 export interface CommittedRows {
   readonly count: number;
@@ -33,13 +38,13 @@ export interface CommittedRows {
   readonly versions: Float64Array<ArrayBuffer>;
   readonly deleted: Uint8Array<ArrayBuffer>;
   readonly sourceLengths: Int32Array<ArrayBuffer>;
-  readonly idEnds: Int32Array<ArrayBuffer>;
+  readonly idRefs: Int32Array<ArrayBuffer>;
   readonly valueEnds: Int32Array<ArrayBuffer>;
   readonly fieldPaths: readonly string[];
   readonly fieldOf: Uint16Array<ArrayBuffer>;
   readonly numbers: Float64Array<ArrayBuffer>;
-  readonly stringEnds: Int32Array<ArrayBuffer>;
-  readonly text: string;
+  readonly stringRefs: Int32Array<ArrayBuffer>;
+  readonly strings: readonly string[];
 }
 
 /** String length per chunk before a new one starts. */
@@ -54,23 +59,25 @@ class Chunk {
   valueCount = 0;
   textLength = 0;
   private readonly strings: string[] = [];
+  /** Where each distinct string value already is in `strings`. */
+  private readonly stringSlots = new Map<string, number>();
   readonly seqs = new Float64Array(CHUNK_ROWS);
   readonly idxs = new Int32Array(CHUNK_ROWS);
   readonly versions = new Float64Array(CHUNK_ROWS);
   readonly deleted = new Uint8Array(CHUNK_ROWS);
   readonly sourceLengths = new Int32Array(CHUNK_ROWS);
-  readonly idEnds = new Int32Array(CHUNK_ROWS);
+  readonly idRefs = new Int32Array(CHUNK_ROWS);
   readonly valueEnds = new Int32Array(CHUNK_ROWS);
   readonly fieldPaths: string[] = [];
   private readonly fieldSlots = new Map<LeafField, number>();
   readonly fieldOf: Uint16Array<ArrayBuffer>;
   readonly numbers: Float64Array<ArrayBuffer>;
-  readonly stringEnds: Int32Array<ArrayBuffer>;
+  readonly stringRefs: Int32Array<ArrayBuffer>;
 
   constructor(capacityValues: number) {
     this.fieldOf = new Uint16Array(capacityValues);
     this.numbers = new Float64Array(capacityValues);
-    this.stringEnds = new Int32Array(capacityValues);
+    this.stringRefs = new Int32Array(capacityValues);
   }
 
   full(): boolean {
@@ -98,9 +105,7 @@ class Chunk {
     this.idxs[i] = idx;
     this.versions[i] = version;
     this.sourceLengths[i] = sourceLength;
-    this.strings.push(id);
-    this.textLength += id.length;
-    this.idEnds[i] = this.textLength;
+    this.idRefs[i] = this.refOf(id);
     if (document === null) this.deleted[i] = 1;
     else {
       for (let k = 0; k < document.length; k++) {
@@ -109,15 +114,24 @@ class Chunk {
         const value = document.values[k] as IndexedValue;
         if (typeof value === 'number') {
           this.numbers[j] = value;
-          this.stringEnds[j] = -1;
+          this.stringRefs[j] = -1;
         } else {
-          this.strings.push(value);
-          this.textLength += value.length;
-          this.stringEnds[j] = this.textLength;
+          this.stringRefs[j] = this.refOf(value);
         }
       }
     }
     this.valueEnds[i] = this.valueCount;
+  }
+
+  /** `value`'s index in `strings`, added when new (an id often equals a value too: a `request_id` field). */
+  private refOf(value: string): number {
+    let ref = this.stringSlots.get(value);
+    if (ref === undefined) {
+      ref = this.strings.push(value) - 1;
+      this.stringSlots.set(value, ref);
+      this.textLength += value.length;
+    }
+    return ref;
   }
 
   private slotOf(field: LeafField): number {
@@ -138,13 +152,13 @@ class Chunk {
       versions: this.versions,
       deleted: this.deleted,
       sourceLengths: this.sourceLengths,
-      idEnds: this.idEnds,
+      idRefs: this.idRefs,
       valueEnds: this.valueEnds,
       fieldPaths: this.fieldPaths,
       fieldOf: this.fieldOf,
       numbers: this.numbers,
-      stringEnds: this.stringEnds,
-      text: this.strings.join(''),
+      stringRefs: this.stringRefs,
+      strings: this.strings,
     };
   }
 }
@@ -194,11 +208,11 @@ export function transferablesOf(rows: CommittedRows): ArrayBuffer[] {
     rows.versions.buffer,
     rows.deleted.buffer,
     rows.sourceLengths.buffer,
-    rows.idEnds.buffer,
+    rows.idRefs.buffer,
     rows.valueEnds.buffer,
     rows.fieldOf.buffer,
     rows.numbers.buffer,
-    rows.stringEnds.buffer,
+    rows.stringRefs.buffer,
   ];
 }
 
@@ -222,12 +236,11 @@ export function forEachCommittedRow(
   fieldsOf: (idx: number, paths: readonly string[]) => readonly (LeafField | undefined)[],
   fn: (row: CommittedRow, missingField: boolean) => void,
 ): void {
-  const text = rows.text;
+  const strings = rows.strings;
   const document: ParsedDocument = { fields: [], values: [], length: 0, mappingChanged: false };
   const row: CommittedRow = { seq: 0, idx: 0, id: '', version: 0, sourceLength: 0, document: null };
   let fieldsIdx = -1;
   let fields: readonly (LeafField | undefined)[] = [];
-  let at = 0;
   let j = 0;
   for (let i = 0; i < rows.count; i++) {
     const idx = rows.idxs[i] as number;
@@ -235,25 +248,18 @@ export function forEachCommittedRow(
       fields = fieldsOf(idx, rows.fieldPaths);
       fieldsIdx = idx;
     }
-    const idEnd = rows.idEnds[i] as number;
     row.seq = rows.seqs[i] as number;
     row.idx = idx;
-    row.id = text.slice(at, idEnd);
+    row.id = strings[rows.idRefs[i] as number] as string;
     row.version = rows.versions[i] as number;
     row.sourceLength = rows.sourceLengths[i] as number;
-    at = idEnd;
     const end = rows.valueEnds[i] as number;
     let missingField = false;
     document.length = 0;
     for (; j < end; j++) {
       const field = fields[rows.fieldOf[j] as number];
-      const stringEnd = rows.stringEnds[j] as number;
-      let value: IndexedValue;
-      if (stringEnd < 0) value = rows.numbers[j] as number;
-      else {
-        value = text.slice(at, stringEnd);
-        at = stringEnd;
-      }
+      const ref = rows.stringRefs[j] as number;
+      const value: IndexedValue = ref < 0 ? (rows.numbers[j] as number) : (strings[ref] as string);
       if (field === undefined) missingField = true;
       else {
         document.fields[document.length] = field;
