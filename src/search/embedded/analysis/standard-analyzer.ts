@@ -55,15 +55,36 @@ export function analyze(text: string): string[] {
   return tokens;
 }
 
-/** Calls `emit` with each token of `text` in order; what indexing uses (no intermediate arrays). */
+/** Calls `emit` with each token of `text` in order. */
 export function forEachToken(text: string, emit: (token: string) => void): void {
+  forEachTokenSpan(
+    text,
+    (start, end, lower) => {
+      const token = text.slice(start, end);
+      emit(lower ? token.toLowerCase() : token);
+    },
+    emit,
+  );
+}
+
+/**
+ * What indexing uses: each token of `text` in order, as a span of `text` when it is ASCII
+ * (`onSpan(start, end, lower)`: the token is `text.slice(start, end)`, lowercased when `lower`),
+ * otherwise as a string (`onToken`). Why spans: an index that already knows a term looks it up by
+ * its characters (StringIntMap.getRange), so the common token costs no string at all.
+ */
+export function forEachTokenSpan(
+  text: string,
+  onSpan: (start: number, end: number, lower: boolean) => void,
+  onToken: (token: string) => void,
+): void {
   const n = text.length;
   let i = 0;
   while (i < n) {
     const code = text.charCodeAt(i);
     if (code >= 128) {
       // Every token before `i` is out, and `i` starts no join with them (see below).
-      forEachTokenUnicode(text, emit, i);
+      forEachTokenUnicode(text, onToken, i);
       return;
     }
     const c = ASCII_CLASS[code]!;
@@ -77,7 +98,7 @@ export function forEachToken(text: string, emit: (token: string) => void): void 
     while (i < n) {
       const k = text.charCodeAt(i);
       if (k >= 128) {
-        forEachTokenUnicode(text, emit, start);
+        forEachTokenUnicode(text, onToken, start);
         return;
       }
       const kc = ASCII_CLASS[k]!;
@@ -90,7 +111,7 @@ export function forEachToken(text: string, emit: (token: string) => void): void 
         const next = text.charCodeAt(i + 1);
         if (next >= 128 && (joinsLetters(k) || joinsDigits(k))) {
           // Whether `k` joins this token to what follows needs the Unicode classes.
-          forEachTokenUnicode(text, emit, start);
+          forEachTokenUnicode(text, onToken, start);
           return;
         }
         if (next < 128) {
@@ -108,8 +129,8 @@ export function forEachToken(text: string, emit: (token: string) => void): void 
       }
       break;
     }
-    const token = text.slice(start, i);
-    pushToken(emit, hasUpper ? token.toLowerCase() : token);
+    for (let at = start; at < i; at += MAX_TOKEN_LENGTH)
+      onSpan(at, Math.min(i, at + MAX_TOKEN_LENGTH), hasUpper);
   }
 }
 

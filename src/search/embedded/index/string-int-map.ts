@@ -18,13 +18,37 @@
 const EMPTY = -1;
 const MIN_CAPACITY = 16;
 
-/** FNV-1a over UTF-16 code units, with a final avalanche so nearby ids spread over the table. */
 function hashOf(key: string): number {
+  return hashOfRange(key, 0, key.length, false);
+}
+
+/**
+ * FNV-1a over the UTF-16 code units of `text.slice(start, end)` (ASCII-lowercased first when
+ * `lower`), with a final avalanche so nearby ids spread over the table.
+ */
+function hashOfRange(text: string, start: number, end: number, lower: boolean): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
+  for (let i = start; i < end; i++) {
+    let c = text.charCodeAt(i);
+    if (lower && c >= 65 && c <= 90) c += 32;
+    h ^= c;
     h = Math.imul(h, 0x01000193);
   }
+  return avalanche(h);
+}
+
+function rangeEquals(key: string, text: string, start: number, end: number, lower: boolean): boolean {
+  if (key.length !== end - start) return false;
+  for (let i = start; i < end; i++) {
+    let c = text.charCodeAt(i);
+    if (lower && c >= 65 && c <= 90) c += 32;
+    if (c !== key.charCodeAt(i - start)) return false;
+  }
+  return true;
+}
+
+function avalanche(hash: number): number {
+  let h = hash;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -54,6 +78,23 @@ export class StringIntMap {
       const value = values[i]!;
       if (value === EMPTY) return EMPTY;
       if (hashes[i] === h && this.keyOf(value) === key) return value;
+    }
+  }
+
+  /**
+   * The value of the key `text.slice(start, end)` (ASCII-lowercased when `lower`), or -1 when
+   * absent: a lookup by characters, for callers that would otherwise make a string per lookup
+   * (the tokens of indexed text).
+   */
+  getRange(text: string, start: number, end: number, lower: boolean): number {
+    const h = hashOfRange(text, start, end, lower);
+    const values = this.values;
+    const hashes = this.hashes;
+    const mask = this.mask;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const value = values[i]!;
+      if (value === EMPTY) return EMPTY;
+      if (hashes[i] === h && rangeEquals(this.keyOf(value), text, start, end, lower)) return value;
     }
   }
 

@@ -23,7 +23,7 @@ export function matchTerms(
   const avg = field.averageLength();
   const live = ctx.live;
   for (const term of terms) {
-    const p = field.postings.get(term);
+    const p = field.postingsOf(term);
     if (p === undefined) continue;
     const weight = boost * idf(field.docCount, p.docFreq);
     const cursor = new PostingsCursor(p);
@@ -52,7 +52,7 @@ export function matchPhrase(
   const scores = ctx.scoring ? ctx.scratch.floats(maxDoc) : null;
   const lists: Postings[] = [];
   for (const term of terms) {
-    const p = field.postings.get(term);
+    const p = field.postingsOf(term);
     if (p === undefined) return { bits, scores, constant: 0 };
     lists.push(p);
   }
@@ -94,10 +94,10 @@ export function matchTermsWhere(
   accept: (term: string) => boolean,
 ): Bitset {
   const bits = new Bitset(ctx.index.maxDoc);
-  for (const [term, p] of field.postings) {
-    if (!accept(term)) continue;
+  field.forEachTerm((term, p) => {
+    if (!accept(term)) return;
     const cursor = new PostingsCursor(p);
     while (cursor.next()) bits.set(cursor.doc);
-  }
+  });
   return bits.and(ctx.live);
 }

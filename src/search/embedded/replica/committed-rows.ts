@@ -19,12 +19,11 @@ import type { LeafField } from '../mapping/index-mapping.js';
  * Why strings travel as an array of distinct strings, not one joined text: the replica keeps some
  * of them for as long as the index lives (ids, new keyword terms), and a slice of a joined text
  * is, in V8, a view that keeps the whole text alive. With one unique value per row (an IP, a
- * UUID), every chunk's text stayed in memory: a quarter of a gigabyte per million documents. A
- * value repeated within a chunk (a user agent, a path) travels once.
+ * UUID), every chunk's text stayed in memory: a quarter of a gigabyte per million documents.
  *
  * Layout of one chunk (row i, value j):
  *   seqs[i], idxs[i], versions[i], deleted[i], sourceLengths[i]
- *   strings            the chunk's distinct strings (ids and string values)
+ *   strings            the chunk's ids and string values
  *   idRefs[i]          row i's id, an index into `strings`
  *   valueEnds[i]       index of row i's last value + 1
  *   fieldOf[j]         the value's field, an index into `fieldPaths`
@@ -59,8 +58,9 @@ class Chunk {
   valueCount = 0;
   textLength = 0;
   private readonly strings: string[] = [];
-  /** Where each distinct string value already is in `strings`. */
-  private readonly stringSlots = new Map<string, number>();
+  /** The previous row's field objects and their slots, by position (rows mostly repeat them). */
+  private readonly positionFields: LeafField[] = [];
+  private readonly positionSlots: number[] = [];
   readonly seqs = new Float64Array(CHUNK_ROWS);
   readonly idxs = new Int32Array(CHUNK_ROWS);
   readonly versions = new Float64Array(CHUNK_ROWS);
@@ -105,33 +105,41 @@ class Chunk {
     this.idxs[i] = idx;
     this.versions[i] = version;
     this.sourceLengths[i] = sourceLength;
-    this.idRefs[i] = this.refOf(id);
+    const idRef = this.push(id);
+    this.idRefs[i] = idRef;
     if (document === null) this.deleted[i] = 1;
     else {
+      // A value equal to the previous string (a text field and its keyword sub-field) or to the
+      // id (an id taken from a field) travels once; the replica then also keeps one string for both.
+      let last = id;
+      let lastRef = idRef;
       for (let k = 0; k < document.length; k++) {
         const j = this.valueCount++;
-        this.fieldOf[j] = this.slotOf(document.fields[k] as LeafField);
+        const field = document.fields[k] as LeafField;
+        if (this.positionFields[k] !== field) {
+          this.positionFields[k] = field;
+          this.positionSlots[k] = this.slotOf(field);
+        }
+        this.fieldOf[j] = this.positionSlots[k] as number;
         const value = document.values[k] as IndexedValue;
         if (typeof value === 'number') {
           this.numbers[j] = value;
           this.stringRefs[j] = -1;
         } else {
-          this.stringRefs[j] = this.refOf(value);
+          if (value !== last) {
+            last = value;
+            lastRef = value === id ? idRef : this.push(value);
+          }
+          this.stringRefs[j] = lastRef;
         }
       }
     }
     this.valueEnds[i] = this.valueCount;
   }
 
-  /** `value`'s index in `strings`, added when new (an id often equals a value too: a `request_id` field). */
-  private refOf(value: string): number {
-    let ref = this.stringSlots.get(value);
-    if (ref === undefined) {
-      ref = this.strings.push(value) - 1;
-      this.stringSlots.set(value, ref);
-      this.textLength += value.length;
-    }
-    return ref;
+  private push(value: string): number {
+    this.textLength += value.length;
+    return this.strings.push(value) - 1;
   }
 
   private slotOf(field: LeafField): number {
