@@ -61,23 +61,41 @@ class Chunk {
   /** The previous row's field objects and their slots, by position (rows mostly repeat them). */
   private readonly positionFields: LeafField[] = [];
   private readonly positionSlots: number[] = [];
-  readonly seqs = new Float64Array(CHUNK_ROWS);
-  readonly idxs = new Int32Array(CHUNK_ROWS);
-  readonly versions = new Float64Array(CHUNK_ROWS);
-  readonly deleted = new Uint8Array(CHUNK_ROWS);
-  readonly sourceLengths = new Int32Array(CHUNK_ROWS);
-  readonly idRefs = new Int32Array(CHUNK_ROWS);
-  readonly valueEnds = new Int32Array(CHUNK_ROWS);
   readonly fieldPaths: string[] = [];
   private readonly fieldSlots = new Map<LeafField, number>();
-  readonly fieldOf: Uint16Array<ArrayBuffer>;
+  // Views on one buffer, so a chunk allocates and transfers one ArrayBuffer, not ten.
+  readonly seqs: Float64Array<ArrayBuffer>;
+  readonly versions: Float64Array<ArrayBuffer>;
   readonly numbers: Float64Array<ArrayBuffer>;
+  readonly idxs: Int32Array<ArrayBuffer>;
+  readonly sourceLengths: Int32Array<ArrayBuffer>;
+  readonly idRefs: Int32Array<ArrayBuffer>;
+  readonly valueEnds: Int32Array<ArrayBuffer>;
   readonly stringRefs: Int32Array<ArrayBuffer>;
+  readonly fieldOf: Uint16Array<ArrayBuffer>;
+  readonly deleted: Uint8Array<ArrayBuffer>;
 
   constructor(capacityValues: number) {
-    this.fieldOf = new Uint16Array(capacityValues);
-    this.numbers = new Float64Array(capacityValues);
-    this.stringRefs = new Int32Array(capacityValues);
+    const rows = CHUNK_ROWS;
+    const values = capacityValues;
+    // Widest elements first, so every view starts aligned to its element size.
+    const buffer = new ArrayBuffer(8 * (2 * rows + values) + 4 * (4 * rows + values) + 2 * values + rows);
+    let at = 0;
+    const take = <T>(make: (offset: number) => T, bytes: number): T => {
+      const view = make(at);
+      at += bytes;
+      return view;
+    };
+    this.seqs = take((o) => new Float64Array(buffer, o, rows), 8 * rows);
+    this.versions = take((o) => new Float64Array(buffer, o, rows), 8 * rows);
+    this.numbers = take((o) => new Float64Array(buffer, o, values), 8 * values);
+    this.idxs = take((o) => new Int32Array(buffer, o, rows), 4 * rows);
+    this.sourceLengths = take((o) => new Int32Array(buffer, o, rows), 4 * rows);
+    this.idRefs = take((o) => new Int32Array(buffer, o, rows), 4 * rows);
+    this.valueEnds = take((o) => new Int32Array(buffer, o, rows), 4 * rows);
+    this.stringRefs = take((o) => new Int32Array(buffer, o, values), 4 * values);
+    this.fieldOf = take((o) => new Uint16Array(buffer, o, values), 2 * values);
+    this.deleted = take((o) => new Uint8Array(buffer, o, rows), rows);
   }
 
   full(): boolean {
@@ -208,19 +226,21 @@ export class CommittedRowsPacker {
   }
 }
 
-/** The buffers of a chunk, to transfer instead of copy. */
+/** The buffers of a chunk, to transfer instead of copy (its arrays are views on one). */
 export function transferablesOf(rows: CommittedRows): ArrayBuffer[] {
   return [
-    rows.seqs.buffer,
-    rows.idxs.buffer,
-    rows.versions.buffer,
-    rows.deleted.buffer,
-    rows.sourceLengths.buffer,
-    rows.idRefs.buffer,
-    rows.valueEnds.buffer,
-    rows.fieldOf.buffer,
-    rows.numbers.buffer,
-    rows.stringRefs.buffer,
+    ...new Set([
+      rows.seqs.buffer,
+      rows.idxs.buffer,
+      rows.versions.buffer,
+      rows.deleted.buffer,
+      rows.sourceLengths.buffer,
+      rows.idRefs.buffer,
+      rows.valueEnds.buffer,
+      rows.fieldOf.buffer,
+      rows.numbers.buffer,
+      rows.stringRefs.buffer,
+    ]),
   ];
 }
 
