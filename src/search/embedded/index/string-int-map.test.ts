@@ -55,3 +55,18 @@ test('keeps a million distinct keys, and the empty string is a key like any othe
   assert.equal(map.get(''), 1_000_000);
   assert.equal(map.getOrAdd('42', 0), 42);
 });
+
+test('getRange finds a key by a span of a longer text, lowercasing ASCII when asked', () => {
+  const keys = ['get', 'users', 'v1', 'x'.repeat(40), 'grüße'];
+  const map = new StringIntMap((v) => keys[v]!);
+  keys.forEach((k, i) => map.set(k, i));
+  const text = 'GET /Users/v1 xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx grüße gets';
+  assert.equal(map.getRange(text, 0, 3, true), 0);
+  assert.equal(map.getRange(text, 0, 3, false), -1, 'without lowercasing, GET is not get');
+  assert.equal(map.getRange(text, 5, 10, true), 1);
+  assert.equal(map.getRange(text, 11, 13, false), 2);
+  assert.equal(map.getRange(text, 14, 54, false), 3);
+  assert.equal(map.getRange(text, 55, 60, false), 4);
+  assert.equal(map.getRange(text, 61, 65, false), -1, 'gets is not get: lengths differ');
+  assert.equal(map.getRange(text, 61, 64, false), 0, 'a prefix span is the key it spells');
+});
