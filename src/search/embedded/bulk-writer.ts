@@ -14,6 +14,7 @@ import { parseDocument } from './mapping/document-parser.js';
 import { isPlainObject } from './mapping/index-mapping.js';
 import type { OpenIndex } from './open-index.js';
 import { type CommittedRows, CommittedRowsPacker } from './replica/committed-rows.js';
+import { RowWriter } from './store/row-writer.js';
 import type { SqliteStore } from './store/sqlite-store.js';
 
 export interface BulkWriterContext {
@@ -38,6 +39,8 @@ export class BulkWriter {
   failed = false;
   /** The rows this bulk writes, in seq order, staged at the replica chunk by chunk (`finish` sends the rest). */
   private readonly rows: CommittedRowsPacker;
+  /** The rows' SQLite writes, several per statement; a row's seq is known as soon as it is queued. */
+  private readonly docRows: RowWriter;
 
   /** Each action's outcome, by position. */
   readonly results: BulkResults;
@@ -49,10 +52,12 @@ export class BulkWriter {
   ) {
     this.results = new BulkResults(actionCount);
     this.rows = new CommittedRowsPacker((rows) => ctx.stage(rows));
+    this.docRows = new RowWriter(ctx.store);
   }
 
-  /** After the last action: stages the rows not sent yet. */
+  /** After the last action: writes the rows still queued and stages the rows not sent yet. */
   finish(): void {
+    this.docRows.flush();
     this.rows.flush();
   }
 
@@ -115,7 +120,7 @@ export class BulkWriter {
     const parsed = parseDocument(index.mapping, document, id);
     if (parsed.mappingChanged) this.changedMappings.add(index);
     const version = previousVersion + 1;
-    const seq = this.ctx.store.put(index.idx, id, version, source);
+    const seq = this.docRows.put(index.idx, id, version, source);
     this.rows.add(seq, index.idx, id, version, parsed, source.length);
     versions.written(id, version);
     this.results.written(slot, op, index.name, id, version, seq, result);
@@ -128,6 +133,8 @@ export class BulkWriter {
         throw contentParseError(`[UpdateRequest] unknown field [${key}]`);
     }
     const versions = this.ctx.versionsOf(index);
+    // The current row may still be queued: write the queue before reading.
+    if (versions.liveVersion(id) !== undefined) this.docRows.flush();
     const current =
       versions.liveVersion(id) === undefined ? undefined : this.ctx.store.current(index.idx, id);
     if (current === undefined || current.source === null) {
@@ -185,7 +192,7 @@ export class BulkWriter {
       };
     }
     const version = live + 1;
-    const seq = this.ctx.store.put(index.idx, id, version, null);
+    const seq = this.docRows.put(index.idx, id, version, null);
     this.rows.add(seq, index.idx, id, version, null, 0);
     versions.deleted(id, version);
     return {

@@ -38,6 +38,9 @@ export interface DocRow {
   readonly source: string | null;
 }
 
+/** Rows per multi-row INSERT (store/row-writer.ts). */
+export const ROWS_PER_PUT = 16;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS indices (
@@ -135,6 +138,12 @@ export class SqliteStore {
       put: db.prepare<[number, string, number, string | null]>(
         'INSERT OR REPLACE INTO docs (idx, id, version, source) VALUES (?, ?, ?, ?)',
       ),
+      putRows: db.prepare(
+        `INSERT OR REPLACE INTO docs (idx, id, version, source) VALUES ${Array(ROWS_PER_PUT).fill('(?, ?, ?, ?)').join(', ')}`,
+      ),
+      lastSeq: db
+        .prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'docs'), 0)")
+        .pluck(),
       idVersions: db.prepare<[number], { id: string; version: number; live: 0 | 1 }>(
         'SELECT id, version, source IS NOT NULL AS live FROM docs WHERE idx = ?',
       ),
@@ -170,6 +179,19 @@ export class SqliteStore {
   /** Writes a document row (tombstone when `source` is null) with a version the caller computed; returns its seq. */
   put(idx: number, id: string, version: number, source: string | null): number {
     return Number(this.stmts.put.run(idx, id, version, source).lastInsertRowid);
+  }
+
+  /**
+   * Writes `ROWS_PER_PUT` rows, given as `[idx, id, version, source]` repeated, in one statement
+   * (store/row-writer.ts); returns the last one's seq.
+   */
+  putRows(args: readonly unknown[]): number {
+    return Number(this.stmts.putRows.run(args).lastInsertRowid);
+  }
+
+  /** The largest seq ever given to a row: the next row gets this + 1 (docs is AUTOINCREMENT). */
+  lastSeq(): number {
+    return this.stmts.lastSeq.get() as number;
   }
 
   /** Every id of an index with its version and liveness (the writer's IdVersions). */
