@@ -7,9 +7,9 @@
  *
  * Why bytes and not an Int32Array of `[doc, freq, pos...]`: a typical entry (doc gap < 128, freq 1,
  * position < 128) takes 3 bytes instead of 12. Postings are most of an index's memory (a million
- * web-access documents carry about 24 million of them), and on the machines sluice targets every
- * fresh page costs a fault whose price dwarfs the encoding: a million documents wrote 470 MB of
- * postings before, about 120 MB now. Readers go through `PostingsCursor`.
+ * web-access documents carry about 24 million entries), and on the machines sluice targets every
+ * fresh page costs a fault that dwarfs the decoding: indexing a million documents took about
+ * 95,000 fewer page faults (595,000 before, 500,000 after). Readers go through `PostingsCursor`.
  */
 const VINT_MAX_BYTES = 5;
 
