@@ -18,6 +18,13 @@ export class KeywordColumn {
   ords = new Int32Array(0);
   readonly multi = new Map<number, Int32Array>();
   private ranks: Int32Array | undefined;
+  /**
+   * The distinct ordinals of the last multi-valued document, in insertion order, in a buffer that
+   * doubles (`multi` holds a view of its used part), so a document with n values costs no n^2 copies.
+   */
+  private openDoc = -1;
+  private open = new Int32Array(0);
+  private openLength = 0;
 
   ordOf(term: string): number | undefined {
     const ord = this.dict.get(term);
@@ -33,11 +40,28 @@ export class KeywordColumn {
     else if (current >= 0) {
       if (current !== ord) {
         this.ords[doc] = MULTI;
-        this.multi.set(doc, Int32Array.of(current, ord));
+        this.openDoc = doc;
+        this.open = Int32Array.of(current, ord, 0, 0);
+        this.openLength = 2;
+        this.multi.set(doc, this.open.subarray(0, 2));
       }
     } else {
-      const many = this.multi.get(doc)!;
-      if (!many.includes(ord)) this.multi.set(doc, Int32Array.of(...many, ord));
+      if (doc !== this.openDoc) {
+        // Only when the doc's values did not arrive consecutively: continue from what `multi` has.
+        const known = this.multi.get(doc)!;
+        this.openDoc = doc;
+        this.open = new Int32Array(known.length * 2);
+        this.open.set(known);
+        this.openLength = known.length;
+      }
+      if (this.open.subarray(0, this.openLength).includes(ord)) return;
+      if (this.openLength === this.open.length) {
+        const bigger = new Int32Array(this.open.length * 2);
+        bigger.set(this.open);
+        this.open = bigger;
+      }
+      this.open[this.openLength++] = ord;
+      this.multi.set(doc, this.open.subarray(0, this.openLength));
     }
   }
 
