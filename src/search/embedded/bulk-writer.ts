@@ -15,7 +15,7 @@ import { isPlainObject } from './mapping/index-mapping.js';
 import type { OpenIndex } from './open-index.js';
 import { type CommittedRows, CommittedRowsPacker } from './replica/committed-rows.js';
 import { RowWriter } from './store/row-writer.js';
-import type { SqliteStore } from './store/sqlite-store.js';
+import type { DocRow, SqliteStore } from './store/sqlite-store.js';
 
 export interface BulkWriterContext {
   readonly store: SqliteStore;
@@ -133,10 +133,11 @@ export class BulkWriter {
         throw contentParseError(`[UpdateRequest] unknown field [${key}]`);
     }
     const versions = this.ctx.versionsOf(index);
-    // The current row may still be queued: write the queue before reading.
-    if (versions.liveVersion(id) !== undefined) this.docRows.flush();
-    const current =
-      versions.liveVersion(id) === undefined ? undefined : this.ctx.store.current(index.idx, id);
+    let current: DocRow | undefined;
+    if (versions.liveVersion(id) !== undefined) {
+      this.docRows.flush(); // the current row may still be queued
+      current = this.ctx.store.current(index.idx, id);
+    }
     if (current === undefined || current.source === null) {
       const previousVersion = versions.lastVersion(id);
       if (body.upsert !== undefined)

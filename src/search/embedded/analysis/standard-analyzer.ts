@@ -51,20 +51,15 @@ for (let code = 0; code < 128; code++) ASCII_CLASS[code] = classify(code, '');
 /** Splits `text` into lowercased tokens, in order (positions are array indices). */
 export function analyze(text: string): string[] {
   const tokens: string[] = [];
-  forEachToken(text, (token) => tokens.push(token));
-  return tokens;
-}
-
-/** Calls `emit` with each token of `text` in order. */
-export function forEachToken(text: string, emit: (token: string) => void): void {
   forEachTokenSpan(
     text,
     (start, end, lower) => {
       const token = text.slice(start, end);
-      emit(lower ? token.toLowerCase() : token);
+      tokens.push(lower ? token.toLowerCase() : token);
     },
-    emit,
+    (token) => tokens.push(token),
   );
+  return tokens;
 }
 
 /**

@@ -37,32 +37,28 @@ export class KeywordColumn {
     const ord = this.intern(typeof value === 'string' ? value : String(value));
     const current = this.ords[doc]!;
     if (current === MISSING) this.ords[doc] = ord;
-    else if (current >= 0) {
-      if (current !== ord) {
-        this.ords[doc] = MULTI;
-        this.openDoc = doc;
-        this.open = Int32Array.of(current, ord, 0, 0);
-        this.openLength = 2;
-        this.multi.set(doc, this.open.subarray(0, 2));
-      }
-    } else {
-      if (doc !== this.openDoc) {
-        // Only when the doc's values did not arrive consecutively: continue from what `multi` has.
-        const known = this.multi.get(doc)!;
-        this.openDoc = doc;
-        this.open = new Int32Array(known.length * 2);
-        this.open.set(known);
-        this.openLength = known.length;
-      }
-      if (this.open.subarray(0, this.openLength).includes(ord)) return;
-      if (this.openLength === this.open.length) {
-        const bigger = new Int32Array(this.open.length * 2);
-        bigger.set(this.open);
-        this.open = bigger;
-      }
-      this.open[this.openLength++] = ord;
-      this.multi.set(doc, this.open.subarray(0, this.openLength));
+    else if (current !== ord) this.addAnother(doc, current, ord);
+  }
+
+  /** A further value of `doc` (which has `current`): its distinct ordinals go into the open buffer. */
+  private addAnother(doc: number, current: number, ord: number): void {
+    if (doc !== this.openDoc) {
+      // The doc's second value (or, were its values not consecutive, a later one).
+      const known = current === MULTI ? this.multi.get(doc)! : Int32Array.of(current);
+      this.openDoc = doc;
+      this.open = new Int32Array(Math.max(4, known.length * 2));
+      this.open.set(known);
+      this.openLength = known.length;
+      this.ords[doc] = MULTI;
     }
+    if (this.open.subarray(0, this.openLength).includes(ord)) return;
+    if (this.openLength === this.open.length) {
+      const bigger = new Int32Array(this.open.length * 2);
+      bigger.set(this.open);
+      this.open = bigger;
+    }
+    this.open[this.openLength++] = ord;
+    this.multi.set(doc, this.open.subarray(0, this.openLength));
   }
 
   private intern(term: string): number {

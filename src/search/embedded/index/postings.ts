@@ -74,34 +74,15 @@ export class PostingsCursor {
   constructor(private readonly postings: Postings) {}
 
   next(): boolean {
-    const p = this.postings;
-    const bytes = p.bytes;
-    let at = this.at;
-    for (; this.positionsLeft > 0; this.positionsLeft--) while (bytes[at++]! >= 128);
-    if (at >= p.size) {
-      this.at = at;
+    const bytes = this.postings.bytes;
+    for (; this.positionsLeft > 0; this.positionsLeft--) while (bytes[this.at++]! >= 128);
+    if (this.at >= this.postings.size) {
       this.exhausted = true;
       return false;
     }
-    let v = 0;
-    let shift = 0;
-    let b: number;
-    do {
-      b = bytes[at++]!;
-      v |= (b & 127) << shift;
-      shift += 7;
-    } while (b >= 128);
-    this.doc += v;
-    v = 0;
-    shift = 0;
-    do {
-      b = bytes[at++]!;
-      v |= (b & 127) << shift;
-      shift += 7;
-    } while (b >= 128);
-    this.freq = v;
-    this.positionsLeft = v;
-    this.at = at;
+    this.doc += this.readVInt();
+    this.freq = this.readVInt();
+    this.positionsLeft = this.freq;
     return true;
   }
 
@@ -115,23 +96,25 @@ export class PostingsCursor {
 
   /** Decodes the current document's `freq` positions into `out` (which must hold them). */
   readPositions(out: Int32Array): void {
-    const bytes = this.postings.bytes;
-    let at = this.at;
     let position = 0;
     for (let k = 0; k < this.positionsLeft; k++) {
-      let v = 0;
-      let shift = 0;
-      let b: number;
-      do {
-        b = bytes[at++]!;
-        v |= (b & 127) << shift;
-        shift += 7;
-      } while (b >= 128);
-      position += v;
+      position += this.readVInt();
       out[k] = position;
     }
-    this.at = at;
     this.positionsLeft = 0;
+  }
+
+  private readVInt(): number {
+    const bytes = this.postings.bytes;
+    let v = 0;
+    let shift = 0;
+    let b: number;
+    do {
+      b = bytes[this.at++]!;
+      v |= (b & 127) << shift;
+      shift += 7;
+    } while (b >= 128);
+    return v;
   }
 }
 

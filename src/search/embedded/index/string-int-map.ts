@@ -70,15 +70,7 @@ export class StringIntMap {
 
   /** The value of `key`, or -1 when absent. */
   get(key: string): number {
-    const h = hashOf(key);
-    const values = this.values;
-    const hashes = this.hashes;
-    const mask = this.mask;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const value = values[i]!;
-      if (value === EMPTY) return EMPTY;
-      if (hashes[i] === h && this.keyOf(value) === key) return value;
-    }
+    return this.getRange(key, 0, key.length, false);
   }
 
   /**

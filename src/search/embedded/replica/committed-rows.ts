@@ -226,22 +226,9 @@ export class CommittedRowsPacker {
   }
 }
 
-/** The buffers of a chunk, to transfer instead of copy (its arrays are views on one). */
+/** The buffer of a chunk, to transfer instead of copy: its typed arrays are all views on it. */
 export function transferablesOf(rows: CommittedRows): ArrayBuffer[] {
-  return [
-    ...new Set([
-      rows.seqs.buffer,
-      rows.idxs.buffer,
-      rows.versions.buffer,
-      rows.deleted.buffer,
-      rows.sourceLengths.buffer,
-      rows.idRefs.buffer,
-      rows.valueEnds.buffer,
-      rows.fieldOf.buffer,
-      rows.numbers.buffer,
-      rows.stringRefs.buffer,
-    ]),
-  ];
+  return [rows.seqs.buffer];
 }
 
 /** One unpacked row; `document` (null for a tombstone) is reused for the next row. */
