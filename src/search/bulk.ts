@@ -10,9 +10,27 @@ export type BulkAction =
   | { readonly update: BulkTarget & { readonly _id: string }; readonly body: UpdateBody }
   | { readonly delete: BulkTarget & { readonly _id: string } };
 
+/**
+ * The target of one action, with Elasticsearch's per-action metadata. Every engine either honours
+ * each field or refuses the item with Elasticsearch's error (never ignores it silently):
+ * - `routing`: which shard (custom routing); the same value is needed to get/update/delete it again.
+ * - `version` + `version_type` (`external`, `external_gte`): optimistic concurrency from an
+ *   external clock (event time, a sequence): a write whose version is not newer than the stored one
+ *   fails with `version_conflict_engine_exception` (409), so a replay never overwrites newer data.
+ * - `if_seq_no` + `if_primary_term`: compare-and-set on the stored document's sequence number.
+ * - `pipeline`: an ingest pipeline (clusters only; the embedded engine refuses it).
+ * - `retry_on_conflict` (update only): how often the engine retries an update that raced another write.
+ */
 export interface BulkTarget {
   readonly _index: string;
   readonly _id?: string;
+  readonly routing?: string;
+  readonly version?: number;
+  readonly version_type?: 'internal' | 'external' | 'external_gte';
+  readonly if_seq_no?: number;
+  readonly if_primary_term?: number;
+  readonly pipeline?: string;
+  readonly retry_on_conflict?: number;
 }
 
 /** The body of an update action: a partial document merged into the stored one. */
@@ -31,6 +49,15 @@ export type BulkOpType = 'index' | 'create' | 'update' | 'delete';
 export interface BulkOptions {
   /** As ES: `true` refreshes the touched indices, `'wait_for'` waits for the next refresh. */
   readonly refresh?: boolean | 'wait_for';
+  /**
+   * The NDJSON text of each action (its action line and, if any, its source line, each ending in
+   * `\n`), aligned with `actions`. A caller that already serialized the actions to measure their
+   * exact size passes it so HTTP engines send it as is instead of serializing again; engines that
+   * need objects (embedded) ignore it.
+   */
+  readonly serialized?: readonly string[];
+  /** Aborts the request (the job was cancelled). */
+  readonly signal?: AbortSignal;
 }
 
 /** One item of a `_bulk` response, keyed by its op type. */
