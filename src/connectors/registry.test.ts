@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../core/errors.js';
-import { fakeSourceContext, readAll, valuesOf } from './fake-context.js';
+import { fakeSourceContext, readAll, valuesOf } from '../testing/connector-contexts.js';
 import { fileSourceSchema } from './file/config.js';
 import { optionsFromFlags } from './flag-options.js';
 import {

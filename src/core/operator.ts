@@ -33,12 +33,24 @@ export interface OperatorContext<OUT> {
  */
 export interface Operator<IN, OUT> {
   open?(ctx: OperatorContext<OUT>): void | Promise<void>;
-  processBatch(batch: RecordBatch<IN>): void;
+  /**
+   * `input` says which input the batch came from, in the order the plan lists the node's inputs
+   * (0 for one-input operators; 0 or 1 for two-input operators such as connect / co-process).
+   */
+  processBatch(batch: RecordBatch<IN>, input: number): void;
   /** The input watermark advanced (already merged over inputs). Default: forward it. */
   processWatermark?(watermarkMs: number): void;
   /** A processing-time callback requested via `scheduleProcessingTime` is due. */
   onProcessingTime?(nowMs: number): void;
   /** All inputs ended (after the final watermark). Emit anything still pending. */
   endInput?(): void;
+  /**
+   * This instance's own (non-keyed) state at a message boundary, as plain structured-cloneable data:
+   * a watermark generator's progress, a counter. Keyed state and timers are snapshotted by the keyed
+   * state backend, not here. Called between messages, never during `processBatch`.
+   */
+  snapshot?(): unknown;
+  /** Called after `open` and before any input when the job is restored, with what `snapshot` returned. */
+  restore?(state: unknown): void;
   close?(): void | Promise<void>;
 }

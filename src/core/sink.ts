@@ -20,6 +20,14 @@ export interface SinkContext {
   reportFailure(error: unknown): void;
   /** Adds to a named counter of this sink (e.g. `documentsIndexed`), reported in job metrics. */
   count(counter: string, delta?: number): void;
+  /**
+   * Says why the writer is holding the job back right now (`"cluster answered 429; retrying in
+   * 2.1 s"`), or `undefined` once it is not. Shown on the progress line and in metrics, so a user
+   * sees that a slow or unreachable target, not a bug, is what the job waits for.
+   */
+  setStatus(status: string | undefined): void;
+  /** What `snapshot()` returned in the run this one was restored from; undefined on a fresh start. */
+  readonly restoredState: unknown;
 }
 
 /**
@@ -32,8 +40,21 @@ export interface SinkWriter<T> {
   write(batch: RecordBatch<T>): void | Promise<void>;
   /** The sink's input watermark advanced; time-based sinks (rolling files, per-day indices) may use it. */
   writeWatermark?(watermarkMs: number): void;
-  /** Makes everything accepted so far durable/visible. Called at end of input and on stop (and, once they exist, by checkpoints). */
+  /**
+   * Makes everything accepted so far durable/visible; resolves only when the target acknowledged
+   * all of it. Called at end of input, on stop, when a source hands splits over, and before every
+   * snapshot: flush-then-snapshot is what makes a sink at-least-once, and idempotent writes
+   * (deterministic ids) make the effect exactly-once.
+   */
   flush?(): Promise<void>;
+  /**
+   * This writer's state at a message boundary, taken right after `flush()` (so usually only what
+   * cannot be flushed, e.g. a pending transaction id), as plain structured-cloneable data.
+   * `createWriter` gets it back as `ctx.restoredState` when the job is restored.
+   */
+  snapshot?(): unknown;
+  /** A checkpoint that contains this writer's snapshot is durable (two-phase sinks commit here). */
+  onCheckpointComplete?(checkpointId: number): void | Promise<void>;
   /** Releases resources after the final flush; also called when the job fails. */
   close?(): Promise<void>;
 }

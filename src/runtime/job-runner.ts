@@ -201,6 +201,8 @@ export class JobRunner implements JobClient {
       log: (m) => this.options.log(`[${operatorId}] ${m}`),
       reportFailure: (e) => this.fail(OperatorError.wrap(operatorId, e)),
       count: (counter, delta = 1) => addToCounter(this.metricsLive.operator(operatorId), counter, delta),
+      setStatus: () => {},
+      restoredState: undefined,
     };
   }
 
@@ -221,11 +223,13 @@ export class JobRunner implements JobClient {
           rejectedAtMs: this.options.clock.nowMs(),
         }),
       log: (m) => this.options.log(`[${id}] ${m}`),
+      restoredSplits: new Map(),
       drained: () =>
         new Promise<void>((resolve) => {
           if (pump.processed >= pump.produced) resolve();
           else pump.drainWaiters.push({ upTo: pump.produced, resolve });
         }),
+      handOver: async () => new Map(),
     };
   }
 
@@ -372,6 +376,8 @@ export class JobRunner implements JobClient {
         return false;
       case 'idle':
         out.emitIdle(message.idle);
+        return false;
+      case 'splits':
         return false;
       case 'end':
         pump.ended = true;

@@ -290,13 +290,13 @@ export class OperatorNodeRuntime extends NodeRuntime {
 
   protected process(batch: RecordBatch<unknown>): void {
     if (this.instances.length === 1) {
-      (this.instances[0] as Instance).operator.processBatch(batch);
+      (this.instances[0] as Instance).operator.processBatch(batch, 0);
       return;
     }
     const parts = this.partition(batch);
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i]?.take();
-      if (part !== undefined) (this.instances[i] as Instance).operator.processBatch(part);
+      if (part !== undefined) (this.instances[i] as Instance).operator.processBatch(part, 0);
     }
   }
 

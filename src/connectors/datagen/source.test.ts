@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../core/errors.js';
-import { fakeSourceContext, positionsOf, readAll, readBatch, valuesOf } from '../fake-context.js';
+import {
+  fakeSourceContext,
+  positionsOf,
+  readAll,
+  readBatch,
+  valuesOf,
+} from '../../testing/connector-contexts.js';
 import { dataGenSource } from './source.js';
 import { createWebAccessGenerator } from './web-access-generator.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { batchOfValues } from '../../core/record-batch.js';
-import { fakeSinkContext } from '../fake-context.js';
+import { fakeSinkContext } from '../../testing/connector-contexts.js';
 import { fileSink } from './sink.js';
 
 let dir: string;

@@ -13,7 +13,7 @@ import {
   readBatch,
   readValuesAdvancing,
   valuesOf,
-} from '../fake-context.js';
+} from '../../testing/connector-contexts.js';
 import { fileSource } from './source.js';
 
 let dir: string;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { batchOfValues } from '../../core/record-batch.js';
-import { fakeSinkContext } from '../fake-context.js';
+import { fakeSinkContext } from '../../testing/connector-contexts.js';
 import { printSink } from './sink.js';
 
 /** A writable that records what it got, completing each write only when `release()` is called if slow. */

@@ -3,7 +3,12 @@ import { once } from 'node:events';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
 import type { SourceReader } from '../../core/source.js';
-import { eventually, type FakeSourceContext, fakeSourceContext, readBatch } from '../fake-context.js';
+import {
+  eventually,
+  type FakeSourceContext,
+  fakeSourceContext,
+  readBatch,
+} from '../../testing/connector-contexts.js';
 import { socketTextSource } from './source.js';
 
 /** A TCP server on 127.0.0.1 whose connections the test drives one by one. */

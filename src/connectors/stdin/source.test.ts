@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { fakeSourceContext, positionsOf, readAll, readBatch, valuesOf } from '../fake-context.js';
+import {
+  fakeSourceContext,
+  positionsOf,
+  readAll,
+  readBatch,
+  valuesOf,
+} from '../../testing/connector-contexts.js';
 import { stdinSource } from './source.js';
 
 describe('stdinSource', () => {

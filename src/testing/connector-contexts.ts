@@ -1,5 +1,5 @@
 /**
- * Test helper for connector tests (not part of the public API): source and sink contexts whose
+ * Helpers for testing connectors (shipped in `sluice/testing`, for users' own connectors too): source and sink contexts whose
  * clock is a ManualClock and whose dead letters and log lines land in arrays, plus bounded loops
  * for driving readers. Real I/O (sockets, files) is awaited with `eventually`, which polls with a
  * hard deadline instead of sleeping a guessed amount.
@@ -16,7 +16,9 @@ export interface FakeSourceContext extends SourceContext {
   readonly logs: string[];
 }
 
-export function fakeSourceContext(options: { batchSize?: number; nowMs?: number } = {}): FakeSourceContext {
+export function fakeSourceContext(
+  options: { batchSize?: number; nowMs?: number; restoredSplits?: ReadonlyMap<string, unknown> } = {},
+): FakeSourceContext {
   const controller = new AbortController();
   const deadLetters: SourceDeadLetter[] = [];
   const logs: string[] = [];
@@ -30,7 +32,9 @@ export function fakeSourceContext(options: { batchSize?: number; nowMs?: number 
     logs,
     deadLetter: (letter) => deadLetters.push(letter),
     log: (message) => logs.push(message),
+    restoredSplits: options.restoredSplits ?? new Map(),
     drained: () => Promise.resolve(),
+    handOver: async () => new Map(),
   };
 }
 
@@ -40,12 +44,15 @@ export interface FakeSinkContext extends SinkContext {
   readonly logs: string[];
   readonly failures: unknown[];
   readonly counters: Map<string, number>;
+  /** Every status the writer set, in order (undefined when it cleared it). */
+  readonly statuses: Array<string | undefined>;
   reportFailure(error: unknown): void;
   count(counter: string, delta?: number): void;
 }
 
-export function fakeSinkContext(): FakeSinkContext {
+export function fakeSinkContext(options: { restoredState?: unknown } = {}): FakeSinkContext {
   const deadLetters: SinkDeadLetter[] = [];
+  const statuses: Array<string | undefined> = [];
   const logs: string[] = [];
   const failures: unknown[] = [];
   const counters = new Map<string, number>();
@@ -57,6 +64,9 @@ export function fakeSinkContext(): FakeSinkContext {
     logs,
     failures,
     counters,
+    statuses,
+    restoredState: options.restoredState,
+    setStatus: (status) => statuses.push(status),
     deadLetter: (letter) => deadLetters.push(letter),
     log: (message) => logs.push(message),
     reportFailure: (error) => failures.push(error),
