@@ -178,7 +178,7 @@ describe('search sink', () => {
     assert.equal(letter.position, 2);
   });
 
-  it('retries items rejected with 429 until they are written, and counts the retries', async () => {
+  it('waits out items rejected with 429 until they are written, and counts the waits', async () => {
     const rec = new RecordingEngine(await freshEngine());
     rec.fault = (actions, call) =>
       call <= 2
@@ -192,36 +192,47 @@ describe('search sink', () => {
         engine: rec.asEngine(),
         index: 'hits',
         id: 'id',
-        initialBackoffMs: 1,
-        maxBackoffMs: 2,
+        backoffInitialMs: 1,
+        backoffMaxMs: 2,
       }),
       { uid: 'out' },
     );
     const result = await runToCompletion(env);
     assert.equal((await rec.engine.count('hits')).count, 6);
-    assert.equal(result.metrics.operators.out?.counters.bulkRetries, 2);
+    const counters = result.metrics.operators.out?.counters;
+    assert.equal(counters?.backpressureWaits, 2);
+    assert.equal(counters?.documentsWritten, 6);
     assert.equal(result.metrics.deadLetters, 0);
   });
 
-  it('fails the job instead of dropping documents when retries run out', async () => {
+  it('dead-letters an item whose retryable errors outlast its retry budget, with the reason, and goes on', async () => {
     const rec = new RecordingEngine(await freshEngine());
-    rec.fault = (actions) => actions.map(() => ({ status: 503, type: 'unavailable_shards_exception' }));
+    rec.fault = (actions) =>
+      actions.map((a) =>
+        'index' in a && a.index._id === 'h1' ? { status: 500, type: 'node_closed_exception' } : undefined,
+      );
     const env = StreamEnvironment.create({ log: () => {} });
-    env.fromCollection(hits(2)).sinkTo(
+    env.fromCollection(hits(3)).sinkTo(
       searchSink<Hit>({
         engine: rec.asEngine(),
         index: 'hits',
         id: 'id',
-        maxRetries: 2,
-        initialBackoffMs: 1,
-        maxBackoffMs: 1,
+        retryBudget: 2,
+        backoffInitialMs: 1,
+        backoffMaxMs: 1,
       }),
       { uid: 'out' },
     );
-    await assert.rejects(
-      runToCompletion(env),
-      /operator "out" failed: 2 documents still rejected after 2 retries \(last: unavailable_shards_exception/,
-    );
+    const result = await runToCompletion(env);
+    assert.equal(result.metrics.deadLetters, 1);
+    assert.equal(result.metrics.operators.out?.counters.bulkRetries, 2);
+    assert.equal((await rec.engine.count('hits')).count, 2);
+    const dead = await rec.engine.search('sluice-dead-letters', { query: { match_all: {} } });
+    assert.equal(dead.hits.total?.value, 1);
+    const letter = dead.hits.hits[0]?._source as { id: string; error: { type: string; reason: string } };
+    assert.equal(letter.id, 'h1');
+    assert.equal(letter.error.type, 'node_closed_exception');
+    assert.match(letter.error.reason, /^gave up after 2 retries: 500 node_closed_exception/);
   });
 
   it('fails the job when the engine refuses access (403)', async () => {
