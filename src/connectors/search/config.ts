@@ -9,7 +9,18 @@ export const searchConnectionSchema = z
   })
   .strict();
 
-const jsonObject = z.record(z.string(), z.unknown());
+/** A JSON object; from flags and SQL `WITH (...)`, where every value is text, its JSON text. */
+const jsonObject = z.preprocess(
+  (v) => {
+    if (typeof v !== 'string') return v;
+    try {
+      return JSON.parse(v);
+    } catch {
+      return v;
+    }
+  },
+  z.record(z.string(), z.unknown()),
+);
 
 /** What to write and how to batch it: the per-stream settings. */
 export const searchSinkStreamSchema = z
