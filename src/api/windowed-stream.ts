@@ -130,7 +130,7 @@ export class WindowedStream<T, K extends KeyValue> {
         eventTime: this.assigner.isEventTime,
         trigger: this.triggerOverride === undefined ? 'default' : 'custom',
         allowedLatenessMs: this.allowedLatenessMs,
-        lateDataTag: this.lateDataTag?.id,
+        ...(this.lateDataTag === undefined ? {} : { lateDataTag: this.lateDataTag.id }),
         evictor: this.evictorFn !== undefined,
         contents: contentsKind,
       },
