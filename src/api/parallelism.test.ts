@@ -150,7 +150,7 @@ describe('keyed operators give identical results at parallelism 1, 2 and 4', () 
         .keyBy((e) => e.user)
         .countWindow(4)
         .reduce(
-          (a, b) => ({ ...a, n: a.n + b.n }),
+          (a, b) => ({ user: a.user, tsMs: a.tsMs, n: a.n + b.n }),
           (k, _w, r) => `${k}:${r.n}`,
         ),
     );
