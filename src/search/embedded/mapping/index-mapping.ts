@@ -6,6 +6,7 @@
  */
 import type { FieldMapping, IndexMappings } from '../../index-admin.js';
 import { SearchEngineError } from '../../search-engine-error.js';
+import { starPattern } from '../wildcard.js';
 import { validateDateFormat } from './date-format.js';
 import { LEAF_TYPES, type LeafOptions, type LeafType } from './field-type.js';
 
@@ -223,8 +224,8 @@ export class IndexMapping {
       const f = this.fields.get(pattern);
       return f ? [f] : [];
     }
-    const re = wildcardRegExp(pattern);
-    return [...this.fields.values()].filter((f) => re.test(f.path));
+    const test = starPattern(pattern);
+    return [...this.fields.values()].filter((f) => test(f.path));
   }
 
   /** The mapping as ES renders it under `mappings`. */
@@ -272,13 +273,4 @@ export function joinPath(parent: string, name: string): string {
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** `*` matches any run of characters (dots included), as ES field-name patterns do. */
-export function wildcardRegExp(pattern: string): RegExp {
-  const body = pattern
-    .split('*')
-    .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${body}$`);
 }
