@@ -12,14 +12,14 @@ function reference(pattern: string, value: string, caseInsensitive = false): boo
   let body = '';
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i]!;
-    if (ch === '\\' && i + 1 < pattern.length) body += escape(pattern[++i]!);
+    if (ch === '\\' && i + 1 < pattern.length) body += escapeChar(pattern[++i]!);
     else if (ch === '*') body += '[\\s\\S]*';
     else if (ch === '?') body += '[\\s\\S]';
-    else body += escape(ch);
+    else body += escapeChar(ch);
   }
   return new RegExp(`^${body}$`, caseInsensitive ? 'iu' : 'u').test(value);
 }
-const escape = (ch: string) => ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeChar = (ch: string) => ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 describe('WildcardPattern', () => {
   it('matches stars, question marks and escapes as ES wildcard queries do', () => {
