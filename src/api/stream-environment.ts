@@ -40,6 +40,8 @@ export interface EnvironmentOptions {
   /** Log lines from the runtime and connectors; default: stderr. */
   readonly log?: (line: string) => void;
   readonly executor?: JobExecutor;
+  /** Connector defaults handed to every source and sink (`settings` in their contexts), e.g. `{ 'search.url': 'http://localhost:9200' }`. */
+  readonly settings?: Readonly<Record<string, string>>;
   /** Start the job from this snapshot (`JobClient.snapshot()` of an earlier run of the same pipeline). */
   readonly restoreFrom?: JobSnapshot;
 }
@@ -81,6 +83,7 @@ export class StreamEnvironment {
       queueCapacity: positiveInteger('queueCapacity', options.queueCapacity ?? 16),
       autoWatermarkIntervalMs: interval,
       ...(options.restoreFrom === undefined ? {} : { restoreFrom: options.restoreFrom }),
+      ...(options.settings === undefined ? {} : { settings: options.settings }),
       deadLetterSink: options.deadLetterSink,
       log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
     };

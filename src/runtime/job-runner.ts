@@ -34,6 +34,8 @@ export interface ExecutionOptions {
   readonly autoWatermarkIntervalMs: number;
   /** Where dead letters go when no stream consumes them as a side output; undefined: logged and sampled. */
   readonly deadLetterSink: Sink<DeadLetter> | undefined;
+  /** Connector defaults for sources and sinks (`SinkContext.settings`), e.g. `search.url`. */
+  readonly settings?: Readonly<Record<string, string>>;
   /** Start from this snapshot (`JobClient.snapshot()` of an earlier run of the same plan). */
   readonly restoreFrom?: JobSnapshot;
   readonly log: (line: string) => void;
@@ -221,6 +223,7 @@ export class JobRunner implements JobClient {
       signal: this.cancelAbort.signal,
       operatorId,
       restoredState: this.options.restoreFrom?.sinks[operatorId],
+      settings: this.options.settings ?? {},
       deadLetter: (l) => this.deadLetters.route(operatorId, undefined, l),
       log: (m) => this.options.log(`[${operatorId}] ${m}`),
       reportFailure: (e) => this.fail(OperatorError.wrap(operatorId, e)),
@@ -240,6 +243,7 @@ export class JobRunner implements JobClient {
       batchSize: this.options.batchSize,
       operatorId: id,
       restoredSplits: node.restoredSplits(),
+      settings: this.options.settings ?? {},
       deadLetter: (l) =>
         this.deadLetters.route(id, node.output, {
           origin: l.origin ?? node.node.source.name,

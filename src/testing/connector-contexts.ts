@@ -33,6 +33,7 @@ export function fakeSourceContext(
     deadLetter: (letter) => deadLetters.push(letter),
     log: (message) => logs.push(message),
     restoredSplits: options.restoredSplits ?? new Map(),
+    settings: {},
     drained: () => Promise.resolve(),
     handOver: async () => new Map(),
   };
@@ -66,6 +67,7 @@ export function fakeSinkContext(options: { restoredState?: unknown } = {}): Fake
     counters,
     statuses,
     restoredState: options.restoredState,
+    settings: {},
     setStatus: (status) => statuses.push(status),
     deadLetter: (letter) => deadLetters.push(letter),
     log: (message) => logs.push(message),
