@@ -52,11 +52,13 @@ export interface StartOptions {
   log?: (line: string) => void;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** How often a 'waiting' progress line is logged while starting (default 10 s). */
+  progressEveryMs?: number;
 }
 
 export interface StatusResult extends Partial<ServiceInfo> {
   name: string;
-  state: 'stopped' | 'starting' | 'running';
+  state: 'stopped' | 'starting' | 'running' | 'degraded';
   detail?: string;
   pids: number[];
 }

@@ -19,10 +19,22 @@ export function isAlive(pid, marker) {
   if (!marker) return true;
   try {
     const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    if (cmd === '') return false; // zombie
+    // An empty command line: either a zombie, or a JVM shutting down whose main thread has already
+    // exited while the shutdown hooks still run (that one is alive: its ports are still bound).
+    if (cmd === '') return !isZombie(pid);
     return cmd.includes(marker);
   } catch {
     return false;
+  }
+}
+
+function isZombie(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const threads = Number(/^Threads:\s*(\d+)/m.exec(status)?.[1] ?? 1);
+    return /^State:\s*Z/m.test(status) && threads <= 1;
+  } catch {
+    return true; // gone
   }
 }
 

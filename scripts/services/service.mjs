@@ -99,7 +99,7 @@ function tail(file, lines = 15) {
  */
 export async function startService(
   rawSpec,
-  { log = () => {}, signal, timeoutMs = DEFAULT_START_TIMEOUT_MS } = {},
+  { log = () => {}, signal, timeoutMs = DEFAULT_START_TIMEOUT_MS, progressEveryMs = 10_000 } = {},
 ) {
   const driver = driverOf(rawSpec.kind);
   const spec = driver.normalize(rawSpec);
@@ -116,7 +116,7 @@ export async function startService(
             `stop it first (npm run ${spec.kind} -- stop --name ${spec.name}) or pick another --name`,
         );
       }
-      await waitHealthy(spec, dir, driver, running, { log, signal, timeoutMs, t0 });
+      await waitHealthy(spec, dir, driver, running, { log, signal, timeoutMs, t0, progressEveryMs });
       const info = connectionInfo(spec, dir, driver);
       return { ...info, reused: true, startMs: Math.round(performance.now() - t0) };
     }
@@ -142,7 +142,7 @@ export async function startService(
       log(
         `${spec.name}: started JVM pid ${pids.join(', ')}; waiting until it is healthy (log ${driver.logs(spec, dir)[0]})`,
       );
-      await waitHealthy(spec, dir, driver, pids, { log, signal, timeoutMs, t0 });
+      await waitHealthy(spec, dir, driver, pids, { log, signal, timeoutMs, t0, progressEveryMs });
     } catch (e) {
       log(`${spec.name}: start failed, stopping JVM pid ${pids.join(', ')}`);
       await terminate(pids, { graceMs: 10_000, marker: dir, log });
@@ -168,7 +168,7 @@ function connectionInfo(spec, dir, driver) {
   };
 }
 
-async function waitHealthy(spec, dir, driver, pids, { log, signal, timeoutMs, t0 }) {
+async function waitHealthy(spec, dir, driver, pids, { log, signal, timeoutMs, t0, progressEveryMs }) {
   let lastLog = performance.now();
   let detail = 'not probed yet';
   for (;;) {
@@ -191,7 +191,7 @@ async function waitHealthy(spec, dir, driver, pids, { log, signal, timeoutMs, t0
         `${spec.name}: not healthy after ${Math.round(elapsedMs / 1000)} s (${detail}); see ${driver.logs(spec, dir).join(' and ')}`,
       );
     }
-    if (performance.now() - lastLog > 10_000) {
+    if (performance.now() - lastLog > progressEveryMs) {
       lastLog = performance.now();
       log(`${spec.name}: waiting (${Math.round(elapsedMs / 1000)} s): ${detail}`);
     }
@@ -214,8 +214,8 @@ export async function stopService(name, { log = () => {}, graceMs = 30_000, purg
 }
 
 /**
- * The state of a service: 'stopped', 'starting' (JVM alive, not healthy yet) or 'running'
- * (healthy), with its pids, spec and connection info.
+ * The state of a service: 'stopped', 'starting' (JVM alive, not healthy yet), 'running' (healthy)
+ * or 'degraded' (was healthy, is not now), with its pids, spec and connection info.
  */
 export async function serviceStatus(name) {
   const dir = stateDir(name);

@@ -24,6 +24,8 @@ public class Cluster {
     int ctl = Integer.parseInt(a[3]);
     String clusterName = a[4];
     OpenSearchRunner runner = new OpenSearchRunner();
+    // The runner refuses HTTP ports above its maximum (9299 by default); the ports are ours to choose.
+    runner.setMaxHttpPort(65535);
     runner.onBuild((id, b) -> {
       b.put("network.host", "127.0.0.1");
       b.put("http.port", String.valueOf(httpBase + id));
