@@ -220,7 +220,13 @@ describe('kafkaSource (against a fake client)', () => {
     const reader = kafkaSource({
       bootstrap: '127.0.0.1:9092',
       topicPattern: '^(events|__consumer_offsets)$',
-      client: { ...client, consumer: (options) => ((topics = options.topics), consumer) },
+      client: {
+        ...client,
+        consumer: (options) => {
+          topics = options.topics;
+          return consumer;
+        },
+      },
     }).createReader(fakeSourceContext());
     void reader.read();
     await new Promise((resolve) => setImmediate(resolve));

@@ -18,6 +18,7 @@ import {
   kPerformWithRetry,
   type Message,
   type MessagesStream,
+  type MessageToProduce,
   murmur2,
   Producer,
 } from '@platformatic/kafka';
@@ -127,7 +128,7 @@ class PlatformaticProducer implements KafkaProducer {
   async send(records: readonly OutgoingKafkaRecord[]): Promise<void> {
     if (records.length === 0) return;
     // Partitions are chosen here, not by the library: its partitioner sees no partition count.
-    const messages = [];
+    const messages: MessageToProduce<Buffer, Buffer, Buffer, Buffer>[] = [];
     for (const r of records) {
       const partition = r.partition ?? this.partitionOf(r, await this.partitionCount(r.topic));
       messages.push({
