@@ -30,7 +30,12 @@ module.exports = {
       from: {},
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
-    forbid('core-imports-nothing', layer('core'), '^src/(?!core/)', 'core is the vocabulary; it depends on nothing'),
+    forbid(
+      'core-imports-nothing',
+      layer('core'),
+      '^src/(?!core/)',
+      'core is the vocabulary; it depends on nothing',
+    ),
     forbid('time-above-core-only', layer('time'), '^src/(?!(core|time)/)', 'time knows only core'),
     forbid('state-below-windows', layer('state'), '^src/(?!(core|time|state)/)', 'state knows core and time'),
     forbid(
@@ -39,14 +44,24 @@ module.exports = {
       '^src/(?!(core|time|state|checkpoint)/)',
       'checkpoint storage knows core, time and state',
     ),
-    forbid('window-below-api', layer('window'), '^src/(?!(core|time|state|window)/)', 'windows know core, time, state'),
+    forbid(
+      'window-below-api',
+      layer('window'),
+      '^src/(?!(core|time|state|window)/)',
+      'windows know core, time, state',
+    ),
     forbid(
       'operators-below-api',
       layer('operators'),
       '^src/(?!(core|time|state|operators)/)',
       'operators know core, time, state',
     ),
-    forbid('formats-are-leaf', layer('formats'), '^src/(?!(core|formats)/)', 'formats (codecs) know only core'),
+    forbid(
+      'formats-are-leaf',
+      layer('formats'),
+      '^src/(?!(core|formats)/)',
+      'formats (codecs) know only core',
+    ),
     forbid(
       'plan-is-data',
       layer('plan'),
@@ -104,8 +119,18 @@ module.exports = {
       from: { path: `^src/connectors/(?!${SHARED_CONNECTOR_CODE})([^/]+)/`, pathNot: TESTS },
       to: { path: `^src/connectors/(?!${SHARED_CONNECTOR_CODE})([^/]+)/`, pathNot: '^src/connectors/$1/' },
     },
-    forbid('server-not-cli', layer('server'), '^src/cli/', 'the server is wired by the CLI, not the other way round'),
-    forbid('nothing-imports-cli', '^src/(?!cli/)', '^src/cli/', 'the CLI is the top: it wires everything, nothing imports it'),
+    forbid(
+      'server-not-cli',
+      layer('server'),
+      '^src/cli/',
+      'the server is wired by the CLI, not the other way round',
+    ),
+    forbid(
+      'nothing-imports-cli',
+      '^src/(?!cli/)',
+      '^src/cli/',
+      'the CLI is the top: it wires everything, nothing imports it',
+    ),
     {
       name: 'no-test-imports-in-code',
       comment: 'production code never imports tests or test fixtures',
