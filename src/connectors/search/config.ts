@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { defaultEngineUrl } from '../../search/open-search-engine.js';
 
 /** Which engine: the connection settings (shared by every stream written to it). */
 export const searchConnectionSchema = z
   .object({
-    /** `embedded:<dir>` or a directory for the embedded engine; `http(s)://host:port` for a cluster. Default: $SLUICE_URL, else embedded:.data. */
-    url: z.string().min(1).default(defaultEngineUrl),
+    /** `embedded:<dir>` or a directory for the embedded engine; `http(s)://host:port` for a cluster. Default: the job's `search.url` setting (the CLI's --url), else $SLUICE_URL, else embedded:.data. */
+    url: z.string().min(1).optional(),
   })
   .strict();
 

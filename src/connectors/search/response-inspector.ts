@@ -69,11 +69,17 @@ const CONNECTION_CODES = new Set([
   'UND_ERR_SOCKET',
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
+  'ECONNECTION',
   'SQLITE_BUSY',
 ]);
 
 /** Error class names of @elastic/transport and the OpenSearch client for "no answer". */
-const CONNECTION_ERROR_NAMES = new Set(['ConnectionError', 'TimeoutError', 'NoLivingConnectionsError']);
+const CONNECTION_ERROR_NAMES = new Set([
+  'SearchConnectionError',
+  'ConnectionError',
+  'TimeoutError',
+  'NoLivingConnectionsError',
+]);
 
 function statusOf(error: unknown): number | undefined {
   const e = error as { status?: unknown; statusCode?: unknown; meta?: { statusCode?: unknown } } | null;
@@ -92,6 +98,7 @@ function typeOf(error: unknown): string {
 function isConnectionError(error: unknown): boolean {
   for (let e = error, depth = 0; e !== null && typeof e === 'object' && depth < 5; depth++) {
     const { code, name } = e as { code?: unknown; name?: unknown };
+    if (code === 'ABORT_ERR') return false;
     if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
     if (typeof name === 'string' && CONNECTION_ERROR_NAMES.has(name)) return true;
     e = (e as { cause?: unknown }).cause;

@@ -35,7 +35,7 @@ export interface SearchSinkWriterParts<T> {
  *
  * Counters: documentsWritten, duplicatesSkipped (create of an existing id), staleSkipped (an
  * external version older than the stored one), documentsDeadLettered (written to the dead-letter
- * index), bulkRetries, backpressureWaits.
+ * index), bulkRetries, backpressureWaits, peakBufferedActions (the most actions ever buffered).
  */
 export class SearchSinkWriter<T> implements SinkWriter<T> {
   private readonly buffer = new BulkBuffer();
@@ -127,7 +127,11 @@ export class SearchSinkWriter<T> implements SinkWriter<T> {
         this.ctx.deadLetter({ origin, position, reason: e.message, record });
       }
     }
-    if (this.buffer.size > this.peakBuffered) this.peakBuffered = this.buffer.size;
+    if (this.buffer.size > this.peakBuffered) {
+      // A counter that only grows by the rise: its value in the job's metrics is the peak.
+      this.ctx.count('peakBufferedActions', this.buffer.size - this.peakBuffered);
+      this.peakBuffered = this.buffer.size;
+    }
     this.pump(false);
     return this.atBound() ? this.waitForRoom() : undefined;
   }

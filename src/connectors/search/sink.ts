@@ -1,5 +1,5 @@
 import type { Sink, SinkContext, SinkWriter } from '../../core/sink.js';
-import { openSearchEngine, parseEngineUrl } from '../../search/open-search-engine.js';
+import { defaultEngineUrl, openSearchEngine, parseEngineUrl } from '../../search/open-search-engine.js';
 import type { SearchEngine } from '../../search/search-engine.js';
 import { parseConnectorConfig } from '../connector-config.js';
 import { type SearchSinkConfig, type SearchSinkOptions, searchSinkSchema } from './config.js';
@@ -35,7 +35,7 @@ export function searchSink<T>(options: SearchSinkApiOptions<T>): Sink<T> {
     index: typeof index === 'string' ? index : 'from-function',
     ...(typeof id === 'string' ? { id } : {}),
   });
-  if (engine === undefined) parseEngineUrl(config.url);
+  if (engine === undefined && config.url !== undefined) parseEngineUrl(config.url);
   const sink = new SearchSink<T>(config, index, id, { engine, emitter, inspector });
   sink.check();
   return sink;
@@ -43,7 +43,7 @@ export function searchSink<T>(options: SearchSinkApiOptions<T>): Sink<T> {
 
 /** From validated registry options (CLI flags, SQL `WITH`): strings only. */
 export function searchSinkFromConfig(config: SearchSinkConfig): Sink<unknown> {
-  parseEngineUrl(config.url);
+  if (config.url !== undefined) parseEngineUrl(config.url);
   const sink = new SearchSink<unknown>(config, config.index, config.id, {});
   sink.check();
   return sink;
@@ -91,9 +91,11 @@ class SearchSink<T> implements Sink<T> {
   }
 
   async createWriter(ctx: SinkContext): Promise<SinkWriter<T>> {
+    // An explicit url wins, then the job's setting (the CLI's --url), then $SLUICE_URL / embedded:.data.
+    const url = this.config.url ?? ctx.settings['search.url'] ?? defaultEngineUrl();
     const shared =
       this.overrides.engine === undefined
-        ? await openSearchEngine(this.config.url, { clock: ctx.clock })
+        ? await openSearchEngine(url, { clock: ctx.clock, log: (line) => ctx.log(line) })
         : undefined;
     const engine = this.overrides.engine ?? (shared?.engine as SearchEngine);
     const c = this.config;
