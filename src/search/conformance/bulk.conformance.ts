@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { BulkItemResult, BulkResponse } from '../bulk.js';
 import type { SearchEngine } from '../search-engine.js';
+import { SearchEngineError } from '../search-engine-error.js';
 import { type ConformanceTarget, dropIndex, expectSearchError, seedIndex } from './conformance-helpers.js';
 
 function item(response: BulkResponse, i: number): BulkItemResult {
@@ -312,16 +313,24 @@ export function describeBulkConformance(target: ConformanceTarget): void {
     });
 
     test('an action naming an ingest pipeline that does not exist fails alone with illegal_argument_exception', async () => {
-      const response = await engine.bulk(
-        [
-          {
-            index: { _index: INDEX, _id: 'piped', pipeline: 'conformance-missing-pipeline' },
-            document: { name: 'p' },
-          },
-          { index: { _index: INDEX, _id: 'unpiped' }, document: { name: 'u' } },
-        ],
-        { refresh: true },
-      );
+      const actions = [
+        {
+          index: { _index: INDEX, _id: 'piped', pipeline: 'conformance-missing-pipeline' },
+          document: { name: 'p' },
+        },
+        { index: { _index: INDEX, _id: 'unpiped' }, document: { name: 'u' } },
+      ];
+      let response: BulkResponse;
+      try {
+        response = await engine.bulk(actions, { refresh: true });
+      } catch (e) {
+        // A cluster without ingest nodes (the test clusters: node.roles without ingest) refuses
+        // the whole request before looking the pipeline up; that answer is checked instead.
+        assert.ok(e instanceof SearchEngineError, String(e));
+        assert.deepEqual([e.status, e.type], [500, 'illegal_state_exception']);
+        assert.match(e.reason, /There are no ingest nodes in this cluster/);
+        return;
+      }
       assert.equal(response.errors, true);
       const failed = item(response, 0);
       assert.equal(failed.status, 400);
