@@ -49,6 +49,8 @@ interface JobOptions {
   readonly timeoutMs: number;
   /** Called once the job runs (to break the cluster while it writes). */
   readonly during?: () => Promise<void>;
+  /** Set to true when the job has ended (so `during` can tell whether it broke a running job). */
+  readonly state?: { ended: boolean };
 }
 
 async function runJob(options: JobOptions): Promise<JobResult> {
@@ -77,7 +79,9 @@ async function runJob(options: JobOptions): Promise<JobResult> {
       }),
       { uid: 'out' },
     );
-  const job = runToCompletion(env, { timeoutMs: options.timeoutMs });
+  const job = runToCompletion(env, { timeoutMs: options.timeoutMs }).finally(() => {
+    if (options.state) options.state.ended = true;
+  });
   const during = options.during?.();
   const [result] = await Promise.all([job, during]);
   return result;
@@ -190,7 +194,7 @@ describe('search sink against real clusters', () => {
       };
       assert.equal(letter.error.type, 'mapper_parsing_exception');
       assert.deepEqual(JSON.parse(letter.document), records[37]);
-      assert.equal(letter.position, 38, "fromCollection numbers records from 1");
+      assert.equal(letter.position, 38, 'fromCollection numbers records from 1');
     } finally {
       await engine.deleteIndex(index).catch(() => undefined);
       await engine.deleteIndex(dead).catch(() => undefined);
@@ -230,6 +234,8 @@ describe('search sink against real clusters', () => {
     if (!q1) return;
     const index = `${RUN_PREFIX}sink-restart`;
     const engine = await engineAt(q1.url);
+    const state = { ended: false };
+    let restartedWhileRunning = false;
     try {
       await engine.createIndex(index, { settings: { number_of_shards: 1, number_of_replicas: 0 } });
       const result = await runJob({
@@ -238,11 +244,14 @@ describe('search sink against real clusters', () => {
         count: 10_000,
         ratePerSecond: 1000,
         timeoutMs: 400_000,
+        state,
         during: async () => {
           await wallSleep(3000);
           await restartService('opensearch2-q1');
+          restartedWhileRunning = !state.ended;
         },
       });
+      assert.ok(restartedWhileRunning, 'the cluster restarted before the job ended');
       const counters = result.metrics.operators.out?.counters;
       assert.ok((counters?.backpressureWaits ?? 0) > 0, 'the sink waited for the restart');
       assert.equal(result.metrics.deadLetters, 0);
@@ -258,6 +267,8 @@ describe('search sink against real clusters', () => {
     if (!three) return;
     const engine = await engineAt({ nodes: three.urls });
     const index = `${RUN_PREFIX}sink-node-down`;
+    const state = { ended: false };
+    let stoppedWhileRunning = false;
     try {
       await engine.createIndex(index, { settings: { number_of_shards: 3, number_of_replicas: 1 } });
       const result = await runJob({
@@ -266,11 +277,14 @@ describe('search sink against real clusters', () => {
         count: 20_000,
         ratePerSecond: 2000,
         timeoutMs: 300_000,
+        state,
         during: async () => {
           await wallSleep(3000);
           await controlCluster('opensearch2-3nodes', 'stop', 2);
+          stoppedWhileRunning = !state.ended;
         },
       });
+      assert.ok(stoppedWhileRunning, 'the node was down before the job ended');
       assert.equal(result.metrics.deadLetters, 0);
       assert.equal(await exactCount(engine, index), 20_000);
       assertBounded(result);
