@@ -79,6 +79,8 @@ export class ClusterTransport {
       enableMetaHeader: false,
       name: 'sluice',
       redaction: { type: 'replace' },
+      // No spans: they would carry query bodies to whatever tracer a host process registers.
+      openTelemetry: { enabled: false },
     });
   }
 
