@@ -19,4 +19,18 @@ export const SQLITE_DRIVER = nodeMajor >= 22 ? 'better-sqlite3-napi' : 'better-s
 
 export type SqliteDatabase = BetterSqlite3.Database;
 
-export const Database = require(SQLITE_DRIVER) as typeof BetterSqlite3;
+function loadDriver(): typeof BetterSqlite3 {
+  try {
+    return require(SQLITE_DRIVER) as typeof BetterSqlite3;
+  } catch (e) {
+    // better-sqlite3-napi is an optional dependency that npm installs on Node >= 22 only: a tree
+    // installed under Node 20 and then run on Node 24 lacks it.
+    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+    throw new Error(
+      `the SQLite driver for Node ${process.versions.node} (${SQLITE_DRIVER}) is not installed: run \`npm install\` again with this Node version`,
+      { cause: e },
+    );
+  }
+}
+
+export const Database: typeof BetterSqlite3 = loadDriver();
