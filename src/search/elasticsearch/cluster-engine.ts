@@ -204,6 +204,7 @@ export class ClusterSearchEngine implements RawRequestEngine {
         delete: async (path, body) => {
           await this.send({ method: 'DELETE', path, body });
         },
+        matchesNothing: async () => (await this.listIndices(pattern)).length === 0,
       },
       distribution,
       indexPath(pattern),
