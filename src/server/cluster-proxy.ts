@@ -44,11 +44,15 @@ export function createClusterProxy(engine: RawRequestEngine, options: ClusterPro
     const url = new URL(c.req.url);
     const method = c.req.method;
     // GET /index (index info) is a read; PUT/DELETE on it are not forwarded.
-    if (
-      !['GET', 'HEAD', 'POST'].includes(method) ||
-      !READ_PATH.test(url.pathname) ||
-      (method === 'POST' && /^\/[^_/][^/]*$/.test(url.pathname))
-    )
+    const read =
+      ['GET', 'HEAD', 'POST'].includes(method) &&
+      READ_PATH.test(url.pathname) &&
+      // POST to an index or a document id is a write (index a document); only GET reads them.
+      !(
+        method === 'POST' &&
+        (/^\/[^_/][^/]*$/.test(url.pathname) || /\/(?:_doc|_source)\//.test(url.pathname))
+      );
+    if (!read)
       return errorReply(
         'security_exception',
         `sluice's localhost proxy forwards only reads (search, count, get, mapping, _cat); ${method} ${url.pathname} is not forwarded`,
