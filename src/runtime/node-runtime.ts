@@ -4,6 +4,7 @@ import type { Operator, OperatorContext, Output } from '../core/operator.js';
 import type { OutputTag } from '../core/output-tag.js';
 import { BatchBuilder, type RecordBatch, recordBatch } from '../core/record-batch.js';
 import { routeRecordFailure } from '../core/record-failure.js';
+import { redactText } from '../core/redact.js';
 import type { SinkWriter } from '../core/sink.js';
 import { keyGroupOf, keyGroupRangeForSubtask, subtaskForKeyGroup } from '../state/key-groups.js';
 import type { KeyedOperator, KeyedOperatorContext } from '../state/keyed-operator.js';
@@ -263,7 +264,7 @@ export class OperatorNodeRuntime extends NodeRuntime {
       clock: s.clock,
       scheduleProcessingTime: (ts) => s.scheduler.schedule(ts, onTimer),
       deadLetter: (origin, position, reason, record) =>
-        s.deadLetter(node.id, output, origin, position, reason, record),
+        s.deadLetter(node.id, output, origin, position, redactText(reason), record),
       count: (counter, delta = 1) => addToCounter(metrics, counter, delta),
     };
     if (node.kind !== 'keyed') return { operator, output, ctx: base, backend: undefined };

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Clock } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
+import { redactText } from '../core/redact.js';
 import { EmbeddedSearchEngine } from './embedded/embedded-engine.js';
 import type { SearchEngine } from './search-engine.js';
 
@@ -24,7 +25,7 @@ export function parseEngineUrl(url: string): EngineLocation {
   if (/^https?:\/\//i.test(text)) return { kind: 'cluster', target: text.replace(/\/+$/, '') };
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
     throw new ConfigError(
-      `unsupported search engine URL "${url}": use embedded:<dir>, a directory path, or http(s)://host:port`,
+      `unsupported search engine URL "${redactText(url)}": use embedded:<dir>, a directory path, or http(s)://host:port`,
     );
   }
   const dir = text.startsWith('embedded:') ? text.slice('embedded:'.length) : text;
@@ -64,7 +65,7 @@ export async function openSearchEngine(
   const location = parseEngineUrl(url);
   if (location.kind === 'cluster') {
     throw new ConfigError(
-      `connecting to a cluster (${location.target}) is not available in this version yet; use the embedded engine (embedded:<dir>)`,
+      `connecting to a cluster (${redactText(location.target)}) is not available in this version yet; use the embedded engine (embedded:<dir>)`,
     );
   }
   const key = `${location.kind}:${location.target}`;
