@@ -5,6 +5,7 @@ import { StreamEnvironment } from '../../api/stream-environment.js';
 import { fileSink } from '../../connectors/file/sink.js';
 import type { DeadLetter } from '../../core/dead-letter.js';
 import { ConfigError } from '../../core/errors.js';
+import { redactText } from '../../core/redact.js';
 import type { Sink } from '../../core/sink.js';
 import type { JobClient } from '../../runtime/job-client.js';
 import { systemClock } from '../../time/system-clock.js';
@@ -42,7 +43,7 @@ export async function runPipeline(
   const progress = new ProgressLine(process.stderr, systemClock);
   const log = (line: string) => {
     progress.erase(); // redrawn at the next tick, below the logged line
-    process.stderr.write(`${line}\n`);
+    process.stderr.write(`${redactText(line)}\n`);
   };
   const deadLetterSink =
     options.deadLetters === undefined ? undefined : (fileSink(options.deadLetters) as Sink<DeadLetter>);
