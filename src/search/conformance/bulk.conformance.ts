@@ -3,10 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { BulkItemResult, BulkResponse } from '../bulk.js';
 import type { SearchEngine } from '../search-engine.js';
-import { dropIndex, expectSearchError, type OpenEngine, seedIndex } from './conformance-helpers.js';
-
-const INDEX = 'conformance-bulk';
-const AUTO = 'conformance-bulk-auto';
+import { type ConformanceTarget, dropIndex, expectSearchError, seedIndex } from './conformance-helpers.js';
 
 function item(response: BulkResponse, i: number): BulkItemResult {
   const entry = response.items[i];
@@ -16,7 +13,10 @@ function item(response: BulkResponse, i: number): BulkItemResult {
   return result;
 }
 
-export function describeBulkConformance(open: OpenEngine): void {
+export function describeBulkConformance(target: ConformanceTarget): void {
+  const { open } = target;
+  const INDEX = target.index('conformance-bulk');
+  const AUTO = target.index('conformance-bulk-auto');
   describe('bulk, get and mget', () => {
     let engine: SearchEngine;
     before(async () => {
@@ -235,7 +235,7 @@ export function describeBulkConformance(open: OpenEngine): void {
           ['nope', false],
         ],
       );
-      await expectSearchError(engine.get('conformance-no-such-index', '1'), {
+      await expectSearchError(engine.get(target.index('conformance-no-such-index'), '1'), {
         status: 404,
         type: 'index_not_found_exception',
       });

@@ -2,13 +2,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { SearchEngine } from '../search-engine.js';
-import { dropIndex, expectSearchError, ids, type OpenEngine, seedIndex } from './conformance-helpers.js';
+import {
+  type ConformanceTarget,
+  dropIndex,
+  expectSearchError,
+  ids,
+  seedIndex,
+} from './conformance-helpers.js';
 import { WEBLOG_DOCS, WEBLOG_INDEX_OPTIONS } from './weblog-fixture.js';
 
-const INDEX = 'conformance-options';
 const BY_TIME = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'];
 
-export function describeSearchOptionsConformance(open: OpenEngine): void {
+export function describeSearchOptionsConformance(target: ConformanceTarget): void {
+  const { open } = target;
+  const INDEX = target.index('conformance-options');
   describe('search options', () => {
     let engine: SearchEngine;
     before(async () => {
@@ -68,7 +75,13 @@ export function describeSearchOptionsConformance(open: OpenEngine): void {
         sort: ['_score'],
       });
       assert.deepEqual(ids(byScore), ['4', '9']);
-      assert.equal(typeof byScore.hits.hits[0]!.sort?.[0], 'number');
+      // `_score` descending alone is the default relevance order: clusters return no sort values.
+      assert.equal(byScore.hits.hits[0]!.sort, undefined);
+      const withTiebreak = await engine.search(INDEX, {
+        query: { match: { message: 'timeout' } },
+        sort: ['_score', { _id: 'asc' }],
+      });
+      assert.equal(typeof withTiebreak.hits.hits[0]!.sort?.[0], 'number');
       const byField = await engine.search(INDEX, {
         sort: 'bytes',
         size: 3,

@@ -115,9 +115,11 @@ export class BulkWriter {
     result: 'created' | 'updated',
     previousVersion: number,
     versions: IdVersions,
-    source = JSON.stringify(document),
+    serialized?: string,
   ): void {
+    // Parsed first: it refuses documents nested too deep for JSON.stringify with a per-item error.
     const parsed = parseDocument(index.mapping, document, id);
+    const source = serialized ?? JSON.stringify(document);
     if (parsed.mappingChanged) this.changedMappings.add(index);
     const version = previousVersion + 1;
     const seq = this.docRows.put(index.idx, id, version, source);

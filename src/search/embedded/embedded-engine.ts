@@ -45,6 +45,7 @@ import { IndexMapping, isPlainObject } from './mapping/index-mapping.js';
 import { type OpenIndex, openIndexFromRow } from './open-index.js';
 import type { IndexStats } from './replica/index-replica.js';
 import { openReplica, type ReplicaClient, type ReplicaMode } from './replica/replica-client.js';
+import { checkRequestNesting } from './search/request-depth.js';
 import { scanPages } from './search/scan.js';
 import { Checkpointer } from './store/checkpointer.js';
 import { SqliteStore } from './store/sqlite-store.js';
@@ -283,6 +284,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
 
   async count(pattern: string, body?: CountRequest): Promise<CountResponse> {
     this.checkOpen();
+    checkRequestNesting(body);
     return (await this.replica.request({
       op: 'count',
       pattern,
@@ -293,6 +295,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
 
   async search(pattern: string, body?: SearchRequest): Promise<SearchResponse> {
     this.checkOpen();
+    checkRequestNesting(body);
     return (await this.replica.request({
       op: 'search',
       pattern,

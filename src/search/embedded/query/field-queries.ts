@@ -138,20 +138,3 @@ export function existsDocs(ctx: QueryContext, has: (doc: number) => boolean): Bi
   for (let doc = 0; doc < ctx.index.maxDoc; doc++) if (has(doc)) bits.set(doc);
   return bits.and(ctx.live);
 }
-
-/** A `*`/`?` wildcard pattern (backslash escapes) as an anchored RegExp. */
-export function wildcardToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
-  let body = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i]!;
-    if (ch === '\\' && i + 1 < pattern.length) body += escapeRegExp(pattern[++i]!);
-    else if (ch === '*') body += '[\\s\\S]*';
-    else if (ch === '?') body += '[\\s\\S]';
-    else body += escapeRegExp(ch);
-  }
-  return new RegExp(`^${body}$`, caseInsensitive ? 'iu' : 'u');
-}
-
-function escapeRegExp(ch: string): string {
-  return ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}

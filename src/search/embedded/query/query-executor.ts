@@ -13,6 +13,7 @@ import type { NumericColumn } from '../index/numeric-column.js';
 import type { TextField } from '../index/text-field.js';
 import { valueKind } from '../mapping/field-type.js';
 import type { LeafField } from '../mapping/index-mapping.js';
+import { WildcardPattern } from '../wildcard.js';
 import {
   existsDocs,
   keywordDocs,
@@ -20,7 +21,6 @@ import {
   numericDocs,
   numericOperand,
   numericRange,
-  wildcardToRegExp,
 } from './field-queries.js';
 import {
   constant,
@@ -266,8 +266,12 @@ function pattern(node: PatternQuery, ctx: QueryContext): Matches {
     const lower = value.toLowerCase();
     accept = node.caseInsensitive ? (t) => t.toLowerCase().startsWith(lower) : (t) => t.startsWith(value);
   } else {
-    const re = wildcardToRegExp(value, node.caseInsensitive);
-    accept = (t) => re.test(t);
+    const compiled = WildcardPattern.compile(value, {
+      questionMark: true,
+      escapes: true,
+      caseInsensitive: node.caseInsensitive,
+    });
+    accept = (t) => compiled.matches(t);
   }
   const bits =
     kind === 'text'

@@ -41,11 +41,12 @@ export interface IndexStats {
 }
 
 function replicaIndex(row: IndexRow): ReplicaIndex {
+  const settings = parseIndexSettings(JSON.parse(row.settings));
   return {
     idx: row.idx,
     name: row.name,
-    maxResultWindow: parseIndexSettings(JSON.parse(row.settings)).maxResultWindow,
-    mapping: IndexMapping.fromJson(JSON.parse(row.mappings)),
+    maxResultWindow: settings.maxResultWindow,
+    mapping: IndexMapping.fromJson(JSON.parse(row.mappings), settings.mappingLimits),
     mappingVersion: row.mapping_version,
     memory: new MemoryIndex(),
   };
@@ -188,7 +189,7 @@ export class IndexReplica {
         // New (or deleted and re-created): all of its rows have seq > lastSeq.
         this.indices.set(row.name, replicaIndex(row));
       } else if (current.mappingVersion !== row.mapping_version) {
-        current.mapping = IndexMapping.fromJson(JSON.parse(row.mappings));
+        current.mapping = IndexMapping.fromJson(JSON.parse(row.mappings), current.mapping.limits);
         current.mappingVersion = row.mapping_version;
       }
     }
