@@ -195,6 +195,9 @@ export function projectFiles(o: ProjectTemplateOptions): Record<string, string> 
     },
     dependencies: { sluice: o.sluiceSpec },
     devDependencies: { tsx: o.tsxRange },
+    // npm's install-script approvals: the SQLite driver for Node 20 compiles at install and esbuild
+    // (tsx) checks its binary; sluice ships built, so its own prepare never needs to run.
+    allowScripts: { 'better-sqlite3': true, esbuild: true, sluice: false },
   };
   const tsconfig = {
     compilerOptions: {
