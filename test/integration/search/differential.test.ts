@@ -99,8 +99,8 @@ async function percentileRanks(c: DifferentialCase, e: Outcome, k: Outcome): Pro
     ...c.body,
     aggs: { p: { percentiles: { ...spec, percents: bounds } } },
   });
-  const at = (q: number) =>
-    (exact.aggregations?.p as { values: Record<string, number> }).values[q.toFixed(1)]!;
+  const exactValues = (exact.aggregations as { p: { values: Record<string, number> } }).p.values;
+  const at = (q: number) => exactValues[q.toFixed(1)]!;
   const take = (o: unknown) => {
     const p = (o as { aggregations: { p: { values: Record<string, number> } } }).aggregations.p;
     const values = p.values;
