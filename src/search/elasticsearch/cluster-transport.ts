@@ -58,11 +58,19 @@ export class ClusterTransport {
       );
     }
     const ca = tls?.caFile !== undefined ? readCa(tls.caFile) : tls?.ca;
+    const pinned = tls?.caFingerprint !== undefined;
     this.pool = new ClusterConnectionPool({
       Connection: UndiciConnection,
       ...(connection.auth === undefined ? {} : { auth: transportAuth(connection.auth) }),
-      ...(ca !== undefined || tls?.insecure
-        ? { tls: { ...(ca === undefined ? {} : { ca }), rejectUnauthorized: !tls?.insecure } }
+      // A CA fingerprint pins the CA instead of the system trust store: the chain is then checked
+      // by that fingerprint (in the transport's connector), not by Node's verification.
+      ...(ca !== undefined || tls?.insecure || pinned
+        ? {
+            tls: {
+              ...(ca === undefined ? {} : { ca }),
+              rejectUnauthorized: !tls?.insecure && !(pinned && ca === undefined),
+            },
+          }
         : {}),
       ...(tls?.caFingerprint === undefined ? {} : { caFingerprint: tls.caFingerprint }),
       resurrectStrategy: 'ping',

@@ -7,7 +7,7 @@
  * BM25 whose BM25 clauses score (k1 + 1) = 2.2 times higher (constant-score clauses do not), so
  * there a hit's score must lie between 1 and 2.2 times ours and the ranking must be the same.
  * Tolerances: scores 1e-5 relative (float32 against float64), aggregation numbers 1e-9, except
- * percentiles (t-digest against exact) at the case's `approxRelative`.
+ * percentiles (t-digest estimates against exact values), compared by rank (`percentileRankPoints`).
  *
  * Where an engine is known to differ and the difference is documented (docs/search-engine.md),
  * the case is listed in KNOWN with the reason; the test then checks the difference is still
@@ -82,6 +82,43 @@ function withoutPrefix(value: unknown, prefix: string): unknown {
   return out;
 }
 
+const DEFAULT_PERCENTS = [1, 5, 25, 50, 75, 95, 99];
+
+/**
+ * Checks the cluster's estimates of aggregation `p` by rank against the exact percentiles `points`
+ * below and above (asked of the embedded engine), then removes `p.values` from both answers so the
+ * rest is compared exactly. Returns the estimates out of bounds.
+ */
+async function percentileRanks(c: DifferentialCase, e: Outcome, k: Outcome): Promise<string[]> {
+  if (!('ok' in e) || !('ok' in k)) return [];
+  const points = c.percentileRankPoints as number;
+  const spec = (c.body.aggs as { p: { percentiles: { percents?: number[] } } }).p.percentiles;
+  const percents = spec.percents ?? DEFAULT_PERCENTS;
+  const bounds = percents.flatMap((q) => [Math.max(0, q - points), Math.min(100, q + points)]);
+  const exact = await embedded!.search(`${EMBEDDED_PREFIX}${c.index}`, {
+    ...c.body,
+    aggs: { p: { percentiles: { ...spec, percents: bounds } } },
+  });
+  const exactValues = (exact.aggregations as { p: { values: Record<string, number> } }).p.values;
+  const at = (q: number) => exactValues[q.toFixed(1)]!;
+  const take = (o: unknown) => {
+    const p = (o as { aggregations: { p: { values: Record<string, number> } } }).aggregations.p;
+    const values = p.values;
+    p.values = {};
+    return values;
+  };
+  const estimated = take(k.ok);
+  take(e.ok);
+  return percents.flatMap((q) => {
+    const value = estimated[q.toFixed(1)];
+    const lo = at(Math.max(0, q - points));
+    const hi = at(Math.min(100, q + points));
+    return value !== undefined && value >= lo && value <= hi
+      ? []
+      : [`p${q}: cluster ${value} outside the exact p${q - points}..p${q + points} = ${lo}..${hi}`];
+  });
+}
+
 let embedded: EmbeddedSearchEngine | undefined;
 let embeddedDir: string | undefined;
 const EMBEDDED_PREFIX = 'diff-';
@@ -123,12 +160,16 @@ for (const cluster of CLUSTERS) {
     for (const c of DIFFERENTIAL_CASES) {
       test(c.name, async () => {
         const [e, k] = [await run(embedded!, EMBEDDED_PREFIX, c), await run(engine, prefix, c)];
-        const differences = compareOutcomes(e, k, {
-          scores,
-          scoreRelative: 1e-5,
-          numberRelative: c.approxRelative ?? 1e-9,
-          from: c.body.from ?? 0,
-        });
+        const ranked = c.percentileRankPoints === undefined ? [] : await percentileRanks(c, e, k);
+        const differences = [
+          ...ranked,
+          ...compareOutcomes(e, k, {
+            scores,
+            scoreRelative: 1e-5,
+            numberRelative: 1e-9,
+            from: c.body.from ?? 0,
+          }),
+        ];
         const known = KNOWN[c.name];
         if (known?.on.includes(cluster.name)) {
           assert.notDeepEqual(differences, [], `known difference gone (remove it from KNOWN): ${known.why}`);
