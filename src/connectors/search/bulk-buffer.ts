@@ -1,4 +1,4 @@
-import type { BulkEntry } from './bulk-entry.js';
+import { type BulkEntry, documentKey } from './bulk-entry.js';
 
 /**
  * The actions accepted by the sink and not yet handed to the sender, in arrival order, with their
@@ -33,9 +33,10 @@ export class BulkBuffer {
 
   /**
    * Takes the next request. `held(key)` says a document has an action in flight; its actions stay
-   * (in order) for a later request. Returns an empty list when everything buffered is held.
+   * (in order) for a later request; undefined when nothing is in flight. Returns an empty list
+   * when everything buffered is held.
    */
-  cut(maxActions: number, maxBytes: number, held: (key: string) => boolean): BulkEntry[] {
+  cut(maxActions: number, maxBytes: number, held: ((key: string) => boolean) | undefined): BulkEntry[] {
     const all = this.entries;
     const batch: BulkEntry[] = [];
     const kept: BulkEntry[] = [];
@@ -43,7 +44,8 @@ export class BulkBuffer {
     let i = 0;
     for (; i < all.length && batch.length < maxActions; i++) {
       const e = all[i] as BulkEntry;
-      if (e.key !== undefined && held(e.key)) {
+      const key = held === undefined ? undefined : documentKey(e);
+      if (key !== undefined && held?.(key)) {
         kept.push(e);
         continue;
       }

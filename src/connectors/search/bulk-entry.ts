@@ -16,11 +16,6 @@ export interface BulkEntry {
   readonly target: BulkTarget;
   readonly ndjson: string;
   readonly bytes: number;
-  /**
-   * `_index` + NUL + `_id`: two entries with the same key are never in different requests in
-   * flight at once, and never reordered. Undefined for actions without an id (the engine makes one).
-   */
-  readonly key: string | undefined;
   readonly record: unknown;
   readonly origin: string;
   readonly position: number;
@@ -53,7 +48,6 @@ export function bulkEntry(
     target,
     ndjson,
     bytes: Buffer.byteLength(ndjson),
-    key: target._id === undefined ? undefined : `${target._index}\u0000${target._id}`,
     record: source.record,
     origin: source.origin,
     position: source.position,
@@ -61,4 +55,14 @@ export function bulkEntry(
     deadLetterOf,
     retries: 0,
   };
+}
+
+/**
+ * `_index` + NUL + `_id`: two entries with the same key are never in different requests in flight
+ * at once, and never reordered. Undefined for actions without an id (the engine makes one).
+ * Computed only when another request is in flight (the common embedded case never needs it).
+ */
+export function documentKey(entry: BulkEntry): string | undefined {
+  const id = entry.target._id;
+  return id === undefined ? undefined : `${entry.target._index}\u0000${id}`;
 }

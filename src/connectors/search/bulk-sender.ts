@@ -4,7 +4,7 @@ import type { BulkItemResult, BulkResponse } from '../../search/bulk.js';
 import type { SearchEngine } from '../../search/search-engine.js';
 import { type BackoffPolicy, backoffDelayMs } from '../backoff.js';
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
-import type { BulkEntry } from './bulk-entry.js';
+import { type BulkEntry, documentKey } from './bulk-entry.js';
 import type { BulkResponseInspector, Verdict } from './response-inspector.js';
 
 /** The job must stop: retrying would not help and skipping would lose data. */
@@ -49,7 +49,9 @@ export interface BulkSenderEvents {
  */
 export class BulkSender {
   private readonly concurrency: AdaptiveConcurrency;
-  private readonly keysInFlight = new Map<string, number>();
+  /** The requests started and not settled, and (built on demand) the document keys they hold. */
+  private readonly inFlightRequests = new Set<BulkEntry[]>();
+  private keysInFlight: Set<string> | undefined;
   private requestsInFlight = 0;
   private ownedRequests = 0;
   private permitWaiters: Array<() => void> = [];
@@ -88,26 +90,37 @@ export class BulkSender {
     return this.failure === undefined && this.ownedRequests < this.concurrency.limit;
   }
 
-  isInFlight(key: string): boolean {
-    return this.keysInFlight.has(key);
+  /**
+   * Whether a document has an action in a request not yet settled; undefined when no request is,
+   * so the writer skips the check. The key set is built when first asked after a change.
+   */
+  heldKeys(): ((key: string) => boolean) | undefined {
+    if (this.inFlightRequests.size === 0) return undefined;
+    if (this.keysInFlight === undefined) {
+      const keys = new Set<string>();
+      for (const request of this.inFlightRequests) {
+        for (const e of request) {
+          const key = documentKey(e);
+          if (key !== undefined) keys.add(key);
+        }
+      }
+      this.keysInFlight = keys;
+    }
+    const keys = this.keysInFlight;
+    return (key) => keys.has(key);
   }
 
   start(entries: BulkEntry[]): void {
     this.ownedRequests++;
-    for (const e of entries) {
-      if (e.key !== undefined) this.keysInFlight.set(e.key, (this.keysInFlight.get(e.key) ?? 0) + 1);
-    }
+    this.inFlightRequests.add(entries);
+    this.keysInFlight = undefined;
     this.run(entries)
       .catch((e: unknown) => {
         this.failure ??= e;
       })
       .finally(() => {
-        for (const e of entries) {
-          if (e.key === undefined) continue;
-          const n = (this.keysInFlight.get(e.key) as number) - 1;
-          if (n === 0) this.keysInFlight.delete(e.key);
-          else this.keysInFlight.set(e.key, n);
-        }
+        this.inFlightRequests.delete(entries);
+        this.keysInFlight = undefined;
         this.ownedRequests--;
         this.events.settled();
       });
@@ -196,7 +209,8 @@ export class BulkSender {
     let pushedBack = 0;
     for (let i = 0; i < pending.length; i++) {
       const e = pending[i] as BulkEntry;
-      if (e.key !== undefined && resentKeys?.has(e.key)) {
+      const key = resentKeys === undefined ? undefined : documentKey(e);
+      if (key !== undefined && resentKeys?.has(key)) {
         resend.push(e);
         continue;
       }
@@ -217,7 +231,8 @@ export class BulkSender {
       }
       if (this.resolve(e, verdict)) {
         resend.push(e);
-        if (e.key !== undefined) (resentKeys ??= new Set()).add(e.key);
+        const resentKey = documentKey(e);
+        if (resentKey !== undefined) (resentKeys ??= new Set()).add(resentKey);
       }
     }
     return { resend, pressure, pushedBack };

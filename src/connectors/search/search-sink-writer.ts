@@ -147,7 +147,7 @@ export class SearchSinkWriter<T> implements SinkWriter<T> {
     const { maxActions, maxBytes } = this.parts.config;
     while (this.buffer.size > 0 && this.sender.canStart()) {
       if (!force && this.flushing === 0 && !this.buffer.hasFullRequest(maxActions, maxBytes)) return;
-      const batch = this.buffer.cut(maxActions, maxBytes, (key) => this.sender.isInFlight(key));
+      const batch = this.buffer.cut(maxActions, maxBytes, this.sender.heldKeys());
       if (batch.length === 0) return;
       this.lastCutAtMs = this.clock.nowMs();
       this.sender.start(batch);
