@@ -1,5 +1,5 @@
 import type { Collector } from '../core/collector.js';
-import type { Key, KeySelector } from '../core/key.js';
+import { fromKey, type Key } from '../core/key.js';
 import type { OutputTag } from '../core/output-tag.js';
 import { BatchBuilder, type RecordBatch, singleRecord } from '../core/record-batch.js';
 import { routeRecordFailure } from '../core/record-failure.js';
@@ -15,7 +15,7 @@ import type { WindowContents } from './window-contents.js';
 import type { WindowContext } from './window-functions.js';
 
 export interface WindowOperatorConfig<IN, OUT> {
-  readonly keySelector: KeySelector<IN>;
+  readonly keySelector: (value: IN) => Key;
   readonly assigner: WindowAssigner;
   readonly trigger: Trigger<IN>;
   readonly contents: WindowContents<IN, OUT>;
@@ -58,7 +58,7 @@ const SESSIONS = 'session-windows';
  * before it (inline batch watermarks), so results do not depend on batch boundaries.
  */
 export class WindowOperator<IN, OUT> implements KeyedOperator<IN, OUT> {
-  readonly keySelector: KeySelector<IN>;
+  readonly keySelector: (value: IN) => Key;
   private ctx!: KeyedOperatorContext<OUT>;
   private backend!: KeyedStateBackend;
   private timers!: KeyedTimerService;
@@ -309,7 +309,7 @@ export class WindowOperator<IN, OUT> implements KeyedOperator<IN, OUT> {
     if (!entry.hasContents) return;
     this.windowCtx.window = entry.window;
     this.resultTimestampMs = this.resultTimestampFor(entry);
-    this.config.contents.emit(this.currentKey, entry.contents, this.windowCtx, this.collector);
+    this.config.contents.emit(fromKey(this.currentKey), entry.contents, this.windowCtx, this.collector);
   }
 
   /**

@@ -45,6 +45,7 @@ import { IndexMapping, isPlainObject } from './mapping/index-mapping.js';
 import { type OpenIndex, openIndexFromRow } from './open-index.js';
 import type { IndexStats } from './replica/index-replica.js';
 import { openReplica, type ReplicaClient, type ReplicaMode } from './replica/replica-client.js';
+import { checkRequestNesting } from './search/request-depth.js';
 import { scanPages } from './search/scan.js';
 import { Checkpointer } from './store/checkpointer.js';
 import { SqliteStore } from './store/sqlite-store.js';
@@ -77,7 +78,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
     });
     this.clock = options.clock ?? systemClock;
     this.sync();
-    this.replica = openReplica(options.dataDir, mode);
+    this.replica = openReplica(options.dataDir, mode, options.clock);
     this.checkpointer = mode === 'worker' ? new Checkpointer(options.dataDir) : undefined;
   }
 
@@ -214,7 +215,8 @@ export class EmbeddedSearchEngine implements SearchEngine {
           },
           actions.length,
         );
-        for (const action of actions) writer.apply(action);
+        const serialized = options.serialized;
+        for (let i = 0; i < actions.length; i++) writer.apply(actions[i] as BulkAction, serialized?.[i]);
         writer.finish();
         results = writer.results;
         failed = writer.failed;
@@ -283,6 +285,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
 
   async count(pattern: string, body?: CountRequest): Promise<CountResponse> {
     this.checkOpen();
+    checkRequestNesting(body);
     return (await this.replica.request({
       op: 'count',
       pattern,
@@ -293,6 +296,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
 
   async search(pattern: string, body?: SearchRequest): Promise<SearchResponse> {
     this.checkOpen();
+    checkRequestNesting(body);
     return (await this.replica.request({
       op: 'search',
       pattern,

@@ -5,7 +5,7 @@
  * search over it answers an empty result, as ES does with its default `allow_no_indices`.
  */
 import { indexNotFound } from '../search-engine-error.js';
-import { wildcardRegExp } from './mapping/index-mapping.js';
+import { starPattern } from './wildcard.js';
 
 export function resolveIndexPattern(pattern: string | undefined, names: readonly string[]): string[] {
   const expression = (pattern ?? '').trim();
@@ -15,13 +15,13 @@ export function resolveIndexPattern(pattern: string | undefined, names: readonly
     const part = raw.trim();
     if (part === '') continue;
     if (part.startsWith('-') && selected.size > 0) {
-      const re = wildcardRegExp(part.slice(1));
-      for (const name of [...selected]) if (re.test(name)) selected.delete(name);
+      const test = starPattern(part.slice(1));
+      for (const name of [...selected]) if (test(name)) selected.delete(name);
       continue;
     }
     if (part.includes('*')) {
-      const re = wildcardRegExp(part);
-      for (const name of names) if (re.test(name)) selected.add(name);
+      const test = starPattern(part);
+      for (const name of names) if (test(name)) selected.add(name);
       continue;
     }
     if (part === '_all') {

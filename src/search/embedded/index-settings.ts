@@ -5,15 +5,24 @@
  * writes are visible at once); anything else is refused with ES's "unknown setting" error.
  */
 import { illegalArgument } from '../search-engine-error.js';
-import { isPlainObject } from './mapping/index-mapping.js';
+import { DEFAULT_MAPPING_LIMITS, isPlainObject, type MappingLimits } from './mapping/index-mapping.js';
 
 export interface IndexSettings {
   readonly maxResultWindow: number;
+  /** `index.mapping.depth.limit` (default 20) and `index.mapping.total_fields.limit` (default 1000). */
+  readonly mappingLimits: MappingLimits;
   /** The settings as given, normalized to `index.*` keys (rendered back by listings). */
   readonly normalized: Readonly<Record<string, unknown>>;
 }
 
-const ACCEPTED = new Set(['number_of_shards', 'number_of_replicas', 'refresh_interval', 'max_result_window']);
+const ACCEPTED = new Set([
+  'number_of_shards',
+  'number_of_replicas',
+  'refresh_interval',
+  'max_result_window',
+  'mapping.depth.limit',
+  'mapping.total_fields.limit',
+]);
 
 export function parseIndexSettings(json: unknown): IndexSettings {
   const flat: Record<string, unknown> = {};
@@ -42,5 +51,22 @@ export function parseIndexSettings(json: unknown): IndexSettings {
       `Failed to parse value [${String(window)}] for setting [index.max_result_window] must be >= 1`,
     );
   }
-  return { maxResultWindow, normalized: flat };
+  const mappingLimits: MappingLimits = {
+    depth: positiveSetting(flat, 'index.mapping.depth.limit', DEFAULT_MAPPING_LIMITS.depth),
+    totalFields: positiveSetting(
+      flat,
+      'index.mapping.total_fields.limit',
+      DEFAULT_MAPPING_LIMITS.totalFields,
+    ),
+  };
+  return { maxResultWindow, mappingLimits, normalized: flat };
+}
+
+function positiveSetting(flat: Record<string, unknown>, key: string, fallback: number): number {
+  const raw = flat[key];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1)
+    throw illegalArgument(`Failed to parse value [${String(raw)}] for setting [${key}] must be >= 1`);
+  return n;
 }

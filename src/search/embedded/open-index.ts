@@ -17,13 +17,14 @@ export interface OpenIndex {
 }
 
 export function openIndexFromRow(row: IndexRow): OpenIndex {
+  const settings = parseIndexSettings(JSON.parse(row.settings));
   return {
     idx: row.idx,
     name: row.name,
     uuid: row.uuid,
     createdMs: row.created_ms,
-    settings: parseIndexSettings(JSON.parse(row.settings)),
-    mapping: IndexMapping.fromJson(JSON.parse(row.mappings)),
+    settings,
+    mapping: IndexMapping.fromJson(JSON.parse(row.mappings), settings.mappingLimits),
     mappingVersion: row.mapping_version,
   };
 }

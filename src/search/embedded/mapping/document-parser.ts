@@ -9,12 +9,22 @@
  * replica for rows it reads back from SQLite: loading, catching up, compacting); a document that
  * conflicts with the mapping throws `mapper_parsing_exception` and leaves the mapping untouched
  * (fields it had added are rolled back), so one bad item never changes the index for the others.
+ *
+ * Limits, as ES applies them per index (IndexMapping.limits, from the index settings):
+ * - `index.mapping.depth.limit` (20): an object field nested deeper fails the document with
+ *   `illegal_argument_exception: Limit of mapping depth [20] has been exceeded due to object field [a.b...]`;
+ * - `index.mapping.total_fields.limit` (1000, objects and multi-fields included): a document whose
+ *   dynamic fields would grow the mapping past it fails with `illegal_argument_exception: Limit of
+ *   total fields [1000] has been exceeded while adding new fields [n]`;
+ * - JSON nesting (arrays and objects together) past 1000 levels fails with `mapper_parsing_exception`
+ *   as ES's JSON parser does (`StreamReadConstraints`), so no document can exhaust the call stack.
  */
 import { SearchEngineError } from '../../search-engine-error.js';
 import { looksLikeDate } from './date-format.js';
 import { CoerceFailure, coerce, valueKind } from './field-type.js';
 import {
   type IndexMapping,
+  illegalMappingArgument,
   isPlainObject,
   joinPath,
   type LeafField,
@@ -42,6 +52,9 @@ interface Addition {
   readonly name: string;
 }
 
+/** ES's JSON parser's nesting limit (Jackson StreamReadConstraints.maxNestingDepth). */
+export const MAX_NESTING_DEPTH = 1000;
+
 const scratch: ParsedDocument = { fields: [], values: [], length: 0, mappingChanged: false };
 
 export function parseDocument(
@@ -52,7 +65,7 @@ export function parseDocument(
   const parser = new DocumentParser(mapping, id, scratch);
   scratch.length = 0;
   try {
-    parser.parseObject(mapping.root, source, mapping.dynamic);
+    parser.parseObject(mapping.root, source, mapping.dynamic, 1);
   } catch (e) {
     parser.rollback();
     throw e;
@@ -63,21 +76,26 @@ export function parseDocument(
 
 class DocumentParser {
   readonly additions: Addition[] = [];
+  private readonly fieldsBefore: number;
 
   constructor(
     private readonly mapping: IndexMapping,
     private readonly id: string,
     private readonly out: ParsedDocument,
-  ) {}
+  ) {
+    this.fieldsBefore = mapping.fields.size + mapping.objects.size;
+  }
 
-  parseObject(obj: ObjectField, source: Record<string, unknown>, inherited: string): void {
+  /** `nesting`: JSON levels (objects and arrays) down to `source`, the root being 1. */
+  parseObject(obj: ObjectField, source: Record<string, unknown>, inherited: string, nesting: number): void {
     if (!obj.enabled) return;
+    if (nesting > MAX_NESTING_DEPTH) throw nestingError(nesting);
     const dynamic = obj.dynamic ?? inherited;
     for (const key in source) {
       const value = source[key];
       // Fast path: a plain name (no dots, not blank); `trim` only runs for names starting with a space.
       if (key.indexOf('.') < 0 && key !== '' && (key.charCodeAt(0) > 32 || key.trim() !== '')) {
-        this.parseValue(obj, key, value, dynamic);
+        this.parseValue(obj, key, value, dynamic, nesting);
         continue;
       }
       if (key.trim() === '' || key.split('.').some((p) => p === '')) {
@@ -96,22 +114,39 @@ class DocumentParser {
         parentDynamic = child.dynamic ?? parentDynamic;
         parent = child;
       }
-      if (!skipped) this.parseValue(parent, parts[parts.length - 1]!, value, parentDynamic);
+      if (!skipped) this.parseValue(parent, parts[parts.length - 1]!, value, parentDynamic, nesting);
     }
   }
 
   /** The object field `name` under `parent`, created when dynamic; undefined when dynamic is false. */
   private objectFor(parent: ObjectField, name: string, dynamic: string): ObjectField | undefined {
     const node = parent.properties.get(name);
-    if (node?.kind === 'object') return node;
     const path = joinPath(parent.path, name);
+    if (objectDepth(path) > this.mapping.limits.depth) {
+      throw illegalMappingArgument(
+        `Limit of mapping depth [${this.mapping.limits.depth}] has been exceeded due to object field [${path}]`,
+      );
+    }
+    if (node?.kind === 'object') return node;
     if (node)
       throw mapperError(
         `Could not dynamically add mapping for field [${path}]. Existing mapping for [${node.path}] must be of type object but found [${node.type}].`,
       );
     if (!this.allowNew(parent, name, dynamic)) return undefined;
     this.additions.push({ parent, name });
-    return this.mapping.putObject(parent, name, undefined, true);
+    const created = this.mapping.putObject(parent, name, undefined, true);
+    this.checkTotalFields();
+    return created;
+  }
+
+  private checkTotalFields(): void {
+    const total = this.mapping.fields.size + this.mapping.objects.size;
+    const limit = this.mapping.limits.totalFields;
+    if (total > limit) {
+      throw illegalMappingArgument(
+        `Limit of total fields [${limit}] has been exceeded while adding new fields [${total - this.fieldsBefore}]`,
+      );
+    }
   }
 
   private allowNew(parent: ObjectField, name: string, dynamic: string): boolean {
@@ -125,17 +160,24 @@ class DocumentParser {
     return dynamic === 'true';
   }
 
-  private parseValue(parent: ObjectField, name: string, value: unknown, dynamic: string): void {
+  private parseValue(
+    parent: ObjectField,
+    name: string,
+    value: unknown,
+    dynamic: string,
+    nesting: number,
+  ): void {
     if (value === null || value === undefined) return;
     if (Array.isArray(value)) {
-      for (const item of value) this.parseValue(parent, name, item, dynamic);
+      if (nesting + 1 > MAX_NESTING_DEPTH) throw nestingError(nesting + 1);
+      for (const item of value) this.parseValue(parent, name, item, dynamic, nesting + 1);
       return;
     }
     if (isPlainObject(value)) {
       const node = parent.properties.get(name);
       if (node?.kind === 'leaf') throw this.fieldError(node, value, "Can't get text on a START_OBJECT");
       const obj = this.objectFor(parent, name, dynamic);
-      if (obj) this.parseObject(obj, value, dynamic);
+      if (obj) this.parseObject(obj, value, dynamic, nesting + 1);
       return;
     }
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
@@ -154,6 +196,7 @@ class DocumentParser {
       node = this.mapping.dynamicLeaf(joinPath(parent.path, name), this.inferType(value));
       this.additions.push({ parent, name });
       this.mapping.putLeaf(parent, name, node);
+      this.checkTotalFields();
     }
     this.index(node, value);
   }
@@ -206,4 +249,19 @@ class DocumentParser {
       } else if (node) this.mapping.objects.delete(node.path);
     }
   }
+}
+
+/** Object levels of a dot path (`a` is 1, `a.b` is 2). */
+function objectDepth(path: string): number {
+  let depth = 1;
+  for (let i = path.indexOf('.'); i >= 0; i = path.indexOf('.', i + 1)) depth++;
+  return depth;
+}
+
+function nestingError(nesting: number): SearchEngineError {
+  return new SearchEngineError(
+    'mapper_parsing_exception',
+    `failed to parse: Document nesting depth (${nesting}) exceeds the maximum allowed (${MAX_NESTING_DEPTH})`,
+    400,
+  );
 }

@@ -6,6 +6,7 @@
  */
 import type { FieldMapping, IndexMappings } from '../../index-admin.js';
 import { SearchEngineError } from '../../search-engine-error.js';
+import { starPattern } from '../wildcard.js';
 import { validateDateFormat } from './date-format.js';
 import { LEAF_TYPES, type LeafOptions, type LeafType } from './field-type.js';
 
@@ -34,6 +35,21 @@ export function mapperError(reason: string): SearchEngineError {
   return new SearchEngineError('mapper_parsing_exception', reason, 400);
 }
 
+/** A mapping limit exceeded (ES reports these as `illegal_argument_exception`). */
+export function illegalMappingArgument(reason: string): SearchEngineError {
+  return new SearchEngineError('illegal_argument_exception', reason, 400);
+}
+
+/** ES's `index.mapping.depth.limit` and `index.mapping.total_fields.limit`. */
+export interface MappingLimits {
+  /** Object levels a field may be nested in (`a.b.c` is at depth 3 for its object `a.b`). */
+  readonly depth: number;
+  /** Leaf fields, multi-fields and objects together. */
+  readonly totalFields: number;
+}
+
+export const DEFAULT_MAPPING_LIMITS: MappingLimits = { depth: 20, totalFields: 1000 };
+
 const LEAF_OPTIONS = new Set([
   'type',
   'fields',
@@ -53,6 +69,8 @@ export class IndexMapping {
   /** Every leaf and multi-field by full dot path. */
   readonly fields = new Map<string, LeafField>();
   readonly objects = new Map<string, ObjectField>();
+  /** Checked when documents are parsed (document-parser.ts), from the index settings. */
+  limits: MappingLimits = DEFAULT_MAPPING_LIMITS;
 
   private constructor(
     readonly dynamic: DynamicSetting,
@@ -61,7 +79,7 @@ export class IndexMapping {
     this.root = { kind: 'object', path: '', properties: new Map(), dynamic, enabled: true };
   }
 
-  static fromJson(json: IndexMappings | undefined): IndexMapping {
+  static fromJson(json: IndexMappings | undefined, limits?: MappingLimits): IndexMapping {
     const source = (json ?? {}) as Record<string, unknown>;
     for (const key of Object.keys(source)) {
       const sourceEnabled =
@@ -77,6 +95,7 @@ export class IndexMapping {
     }
     const mapping = new IndexMapping(parseDynamic(source.dynamic) ?? 'true', source.date_detection !== false);
     mapping.addProperties(mapping.root, source.properties);
+    if (limits !== undefined) mapping.limits = limits;
     return mapping;
   }
 
@@ -223,8 +242,8 @@ export class IndexMapping {
       const f = this.fields.get(pattern);
       return f ? [f] : [];
     }
-    const re = wildcardRegExp(pattern);
-    return [...this.fields.values()].filter((f) => re.test(f.path));
+    const test = starPattern(pattern);
+    return [...this.fields.values()].filter((f) => test(f.path));
   }
 
   /** The mapping as ES renders it under `mappings`. */
@@ -272,13 +291,4 @@ export function joinPath(parent: string, name: string): string {
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** `*` matches any run of characters (dots included), as ES field-name patterns do. */
-export function wildcardRegExp(pattern: string): RegExp {
-  const body = pattern
-    .split('*')
-    .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${body}$`);
 }

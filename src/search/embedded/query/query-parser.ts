@@ -4,15 +4,33 @@
  * `parsing_exception: [match] query does not support [foo]` (also for ES options this engine does
  * not implement, so nothing is silently ignored), a wrong JSON shape is `x_content_parse_exception`
  * or `parsing_exception` as ES reports it.
+ *
+ * Limits, so no query can exhaust the stack or the engine (ES 7.x defaults, fixed here):
+ * - compound queries (`bool`, `constant_score`, `dis_max`) nest at most MAX_NESTED_DEPTH (20,
+ *   ES's `indices.query.bool.max_nested_depth`) deep: deeper answers 400 `x_content_parse_exception`
+ *   caused by ES's `illegal_argument_exception` wording;
+ * - a query has at most MAX_CLAUSE_COUNT (1024, ES 7's `indices.query.bool.max_clause_count`)
+ *   clauses in all its bool/dis_max queries together (also those query_string builds): more answer
+ *   400 `too_many_clauses: maxClauseCount is set to 1024`, as Lucene's TooManyClauses.
  */
-import { contentParseError, parsingError } from '../../search-engine-error.js';
+import { contentParseError, parsingError, SearchEngineError } from '../../search-engine-error.js';
 import { isPlainObject } from '../mapping/index-mapping.js';
+import { MAX_CLAUSE_COUNT, MAX_NESTED_DEPTH, NESTED_DEPTH_REASON, tooManyClauses } from './query-limits.js';
 import type { FieldBoost, MinimumShouldMatch, QueryNode } from './query-node.js';
 import { parseQueryString } from './query-string-parser.js';
 
 type Json = Record<string, unknown>;
 
+export { MAX_CLAUSE_COUNT, MAX_NESTED_DEPTH } from './query-limits.js';
+
 export function parseQuery(json: unknown): QueryNode {
+  const node = parseAt(json, 0);
+  checkClauseCount(node);
+  return node;
+}
+
+/** `depth`: compound queries enclosing this one. */
+function parseAt(json: unknown, depth: number): QueryNode {
   if (!isPlainObject(json)) throw parsingError('query malformed, must start with start_object');
   const keys = Object.keys(json);
   if (keys.length === 0) return { kind: 'match_all', boost: 1 };
@@ -23,10 +41,55 @@ export function parseQuery(json: unknown): QueryNode {
   const parser = PARSERS[name];
   if (parser === undefined) throw parsingError(`unknown query [${name}]`);
   if (!isPlainObject(body)) throw parsingError(`[${name}] query malformed, no start_object after query name`);
-  return parser(body);
+  return parser(body, depth);
 }
 
-const PARSERS: Record<string, (body: Json) => QueryNode> = {
+/** Parses the queries one compound query holds (under `field`), one level deeper. */
+function inner(name: string, field: string, json: unknown, depth: number): QueryNode {
+  if (depth + 1 > MAX_NESTED_DEPTH) {
+    throw new SearchEngineError(
+      'x_content_parse_exception',
+      `[${name}] failed to parse field [${field}]`,
+      400,
+      {
+        rootCause: [
+          {
+            type: 'illegal_argument_exception',
+            reason:
+              'The nested depth of the query exceeds the maximum nested depth for bool queries set in [indices.query.bool.max_nested_depth]',
+          },
+        ],
+        extra: {
+          caused_by: {
+            type: 'illegal_argument_exception',
+            reason:
+              'The nested depth of the query exceeds the maximum nested depth for bool queries set in [indices.query.bool.max_nested_depth]',
+          },
+        },
+      },
+    );
+  }
+  return parseAt(json, depth + 1);
+}
+
+/** Counts clauses over the whole tree (iteratively) against MAX_CLAUSE_COUNT. */
+function checkClauseCount(root: QueryNode): void {
+  let clauses = 0;
+  const pending: QueryNode[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    let children: readonly QueryNode[] = [];
+    if (node.kind === 'bool') children = [...node.must, ...node.should, ...node.mustNot, ...node.filter];
+    else if (node.kind === 'dis_max') children = node.queries;
+    else if (node.kind === 'constant_score') children = [node.filter];
+    else if (node.kind === 'multi_field') clauses += node.fields.length;
+    if (node.kind !== 'constant_score') clauses += children.length;
+    if (clauses > MAX_CLAUSE_COUNT) throw tooManyClauses();
+    for (const child of children) pending.push(child);
+  }
+}
+
+const PARSERS: Record<string, (body: Json, depth: number) => QueryNode> = {
   match_all: (body) => {
     allowOnly('match_all', body, ['boost']);
     return { kind: 'match_all', boost: boostOf(body) };
@@ -222,30 +285,38 @@ const PARSERS: Record<string, (body: Json) => QueryNode> = {
     if (!Array.isArray(body.values)) throw parsingError('[ids] query malformed, [values] must be an array');
     return { kind: 'ids', values: body.values.map(String), boost: boostOf(body) };
   },
-  bool: (body) => {
-    allowOnly('bool', body, ['must', 'should', 'must_not', 'filter', 'minimum_should_match', 'boost']);
+  bool: (body, depth) => {
+    // ES parses bool with an ObjectParser: an unknown key is an x_content_parse_exception (7.10, OpenSearch 2/3).
+    for (const key of Object.keys(body)) {
+      if (!['must', 'should', 'must_not', 'filter', 'minimum_should_match', 'boost'].includes(key))
+        throw contentParseError(`[bool] unknown field [${key}]`);
+    }
     return {
       kind: 'bool',
-      must: clauses(body.must),
-      should: clauses(body.should),
-      mustNot: clauses(body.must_not),
-      filter: clauses(body.filter),
+      must: clauses(body.must, 'must', depth),
+      should: clauses(body.should, 'should', depth),
+      mustNot: clauses(body.must_not, 'must_not', depth),
+      filter: clauses(body.filter, 'filter', depth),
       minimumShouldMatch: msmOf(body.minimum_should_match),
       boost: boostOf(body),
     };
   },
-  constant_score: (body) => {
+  constant_score: (body, depth) => {
     allowOnly('constant_score', body, ['filter', 'boost']);
     if (body.filter === undefined) throw parsingError("[constant_score] requires a 'filter' element");
-    return { kind: 'constant_score', filter: parseQuery(body.filter), boost: boostOf(body) };
+    return {
+      kind: 'constant_score',
+      filter: inner('constant_score', 'filter', body.filter, depth),
+      boost: boostOf(body),
+    };
   },
-  dis_max: (body) => {
+  dis_max: (body, depth) => {
     allowOnly('dis_max', body, ['queries', 'tie_breaker', 'boost']);
     if (!Array.isArray(body.queries))
       throw parsingError("[dis_max] requires 'queries' field with at least one clause");
     return {
       kind: 'dis_max',
-      queries: body.queries.map(parseQuery),
+      queries: body.queries.map((q) => inner('dis_max', 'queries', q, depth)),
       tieBreaker: numberOf('dis_max', body.tie_breaker, 'tie_breaker') ?? 0,
       boost: boostOf(body),
     };
@@ -260,10 +331,13 @@ function patternQuery(name: 'prefix' | 'wildcard', body: Json): QueryNode {
   return { kind: name, field, value, boost: boostOf(opts), caseInsensitive: opts.case_insensitive === true };
 }
 
-function clauses(value: unknown): QueryNode[] {
+function clauses(value: unknown, field: string, depth: number): QueryNode[] {
   if (value === undefined) return [];
-  if (Array.isArray(value)) return value.map(parseQuery);
-  return [parseQuery(value)];
+  if (Array.isArray(value)) {
+    if (value.length > MAX_CLAUSE_COUNT) throw tooManyClauses();
+    return value.map((q) => inner('bool', field, q, depth));
+  }
+  return [inner('bool', field, value, depth)];
 }
 
 function singleField(name: string, body: Json): [string, unknown] {

@@ -4,21 +4,24 @@
  * whole object (`user` keeps `user.name`), and excludes win over includes.
  */
 import { parsingError } from '../../search-engine-error.js';
-import { isPlainObject, wildcardRegExp } from '../mapping/index-mapping.js';
+import { isPlainObject } from '../mapping/index-mapping.js';
+import { starPattern } from '../wildcard.js';
+
+type PathTest = (path: string) => boolean;
 
 export type SourceFilter =
   | { readonly enabled: false }
-  | { readonly enabled: true; readonly includes: RegExp[]; readonly excludes: RegExp[] };
+  | { readonly enabled: true; readonly includes: PathTest[]; readonly excludes: PathTest[] };
 
 export function parseSourceFilter(json: unknown): SourceFilter {
   if (json === undefined || json === true) return { enabled: true, includes: [], excludes: [] };
   if (json === false) return { enabled: false };
-  const patterns = (value: unknown, what: string): RegExp[] => {
+  const patterns = (value: unknown, what: string): PathTest[] => {
     if (value === undefined) return [];
     const list = Array.isArray(value) ? value : [value];
     return list.map((p) => {
       if (typeof p !== 'string') throw parsingError(`[_source] ${what} must be strings`);
-      return wildcardRegExp(p);
+      return starPattern(p);
     });
   };
   if (typeof json === 'string' || Array.isArray(json))
@@ -54,8 +57,8 @@ function filterObject(
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(obj)) {
     const path = prefix === '' ? key : `${prefix}.${key}`;
-    if (filter.excludes.some((re) => re.test(path))) continue;
-    const here = included || filter.includes.some((re) => re.test(path));
+    if (filter.excludes.some((test) => test(path))) continue;
+    const here = included || filter.includes.some((test) => test(path));
     const kept = filterValue(value, path, filter, here);
     if (kept !== undefined) out[key] = kept;
   }
