@@ -12,6 +12,15 @@ import type {
 import type { ListStateDescriptor, MapStateDescriptor, ValueStateDescriptor } from './state-descriptors.js';
 import type { KeyedTimerService } from './timer-service.js';
 
+// The snapshot format moved to keyed-state-snapshot.ts; these names stay importable from here.
+export type {
+  KeyedStateSnapshot,
+  KeyGroupSnapshot,
+  StateKind,
+  StateTableSnapshot,
+  TimerSnapshot,
+} from './keyed-state-snapshot.js';
+
 /**
  * Window contents and other operator-internal state addressed by (current key, namespace). The
  * namespace is a number: a window's start for time windows, −∞ for the global window. Used by the
