@@ -52,6 +52,9 @@ export async function runPipeline(
       log,
       ...(deadLetterSink === undefined ? {} : { deadLetterSink }),
       ...(options.parallelism === undefined ? {} : { parallelism: options.parallelism }),
+      // --url is the default engine of the pipeline's search sinks too (an explicit url option wins),
+      // so the search API serves what the job writes; handed over as a job setting, not process.env.
+      ...(options.url === undefined ? {} : { settings: { 'search.url': options.url } }),
     },
     onJobStarted: (job) => {
       jobs.push(job);
@@ -59,10 +62,6 @@ export async function runPipeline(
     },
   });
   const removeSignalHandlers = stopOnSignal(() => jobs, log);
-  // --url is the default engine of the pipeline's search sinks too (they default to $SLUICE_URL),
-  // so the search API serves what the job writes.
-  const previousUrl = process.env.SLUICE_URL;
-  if (options.url !== undefined) process.env.SLUICE_URL = options.url;
   const served =
     options.serve === undefined || options.serve === false
       ? undefined
@@ -106,8 +105,6 @@ export async function runPipeline(
     await served?.stop();
     removeSignalHandlers();
     uninstall();
-    if (previousUrl === undefined) delete process.env.SLUICE_URL;
-    else process.env.SLUICE_URL = previousUrl;
   }
 }
 

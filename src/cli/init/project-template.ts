@@ -152,7 +152,7 @@ test('sums orders per product and minute of event time, and dead-letters a bad l
 function readme(o: ProjectTemplateOptions): string {
   return `# ${o.name}
 
-A stream-processing job written with [sluice](https://www.npmjs.com/package/sluice): orders
+A stream-processing job written with sluice: orders
 (\`data/orders.ndjson\`, one JSON object a line) become revenue per product per minute of event time,
 indexed into sluice's embedded search engine (\`./.data\`).
 
