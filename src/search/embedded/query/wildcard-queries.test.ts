@@ -47,7 +47,8 @@ describe('wildcard queries on the engine (the reproduced cases)', () => {
     await engine.bulk([{ index: { _index: 'logs', _id: '1' }, document: { v: 'x' } }], { refresh: true });
     await assert.rejects(
       engine.search('logs', { query: { wildcard: { 'v.keyword': 'a*'.repeat(600) } } }),
-      (e: unknown) => e instanceof SearchEngineError && e.status === 400 && /input automaton is too large/.test(e.message),
+      (e: unknown) =>
+        e instanceof SearchEngineError && e.status === 400 && /input automaton is too large/.test(e.message),
     );
     await engine.close();
   });
