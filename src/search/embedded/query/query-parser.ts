@@ -47,25 +47,14 @@ function parseAt(json: unknown, depth: number): QueryNode {
 /** Parses the queries one compound query holds (under `field`), one level deeper. */
 function inner(name: string, field: string, json: unknown, depth: number): QueryNode {
   if (depth + 1 > MAX_NESTED_DEPTH) {
+    const cause = { type: 'illegal_argument_exception', reason: NESTED_DEPTH_REASON };
     throw new SearchEngineError(
       'x_content_parse_exception',
       `[${name}] failed to parse field [${field}]`,
       400,
       {
-        rootCause: [
-          {
-            type: 'illegal_argument_exception',
-            reason:
-              'The nested depth of the query exceeds the maximum nested depth for bool queries set in [indices.query.bool.max_nested_depth]',
-          },
-        ],
-        extra: {
-          caused_by: {
-            type: 'illegal_argument_exception',
-            reason:
-              'The nested depth of the query exceeds the maximum nested depth for bool queries set in [indices.query.bool.max_nested_depth]',
-          },
-        },
+        rootCause: [cause],
+        extra: { caused_by: cause },
       },
     );
   }
