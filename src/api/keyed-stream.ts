@@ -1,6 +1,6 @@
 import type { Collector } from '../core/collector.js';
 import { ConfigError } from '../core/errors.js';
-import type { Key, KeySelector } from '../core/key.js';
+import type { Key, KeySelector, KeyValue } from '../core/key.js';
 import { KeyedProcessOperator } from '../operators/keyed-process-operator.js';
 import type {
   KeyedProcessContext,
@@ -13,7 +13,9 @@ import { GlobalWindows } from '../window/assigners.js';
 import { CountTrigger, PurgingTrigger } from '../window/triggers.js';
 import type { WindowAssigner } from '../window/window-assigner.js';
 import { countEvictor, type ReduceFunction } from '../window/window-functions.js';
+import { ConnectedKeyedStreams } from './connected-streams.js';
 import type { DataStream, OperatorOptions } from './data-stream.js';
+import { buildPerInstance, type PerInstance } from './per-instance.js';
 import { WindowedStream } from './windowed-stream.js';
 
 /** Options of keyed operators: also how many instances share the key groups. */
@@ -25,20 +27,26 @@ export interface KeyedOperatorOptions extends OperatorOptions {
  * A stream partitioned by key. Keyed operators see one key at a time: their state and timers are
  * per key, and keys are spread over instances by key group.
  */
-export class KeyedStream<T, K extends Key> {
+export class KeyedStream<T, K extends KeyValue> {
   /** @internal */
   constructor(
     readonly input: DataStream<T>,
     readonly keySelector: KeySelector<T, K>,
+    /** @internal The key in the runtime's form (`toKey`), refusing keys without value semantics. */
+    readonly runtimeKey: (value: T) => Key,
   ) {}
 
-  /** A keyed process function: per-key state, event- and processing-time timers, side outputs. */
-  process<R>(fn: KeyedProcessFunction<K, T, R>, options?: KeyedOperatorOptions): DataStream<R> {
-    const keySelector = this.keySelector;
+  /**
+   * A keyed process function: per-key state, event- and processing-time timers, side outputs.
+   * Given as an object or a factory, it is built once per parallel instance, so state handles it
+   * obtains in `open` belong to that instance alone.
+   */
+  process<R>(fn: PerInstance<KeyedProcessFunction<K, T, R>>, options?: KeyedOperatorOptions): DataStream<R> {
+    const key = this.runtimeKey;
     return this.input.addKeyedOperator(
       'keyedProcess',
-      () => new KeyedProcessOperator<K, T, R>(keySelector, fn),
-      keySelector,
+      () => new KeyedProcessOperator<K, T, R>(key, buildPerInstance(fn)),
+      key,
       options,
     );
   }
@@ -64,20 +72,28 @@ export class KeyedStream<T, K extends Key> {
 
   /** A rolling reduce: emits the running result per key for every record. */
   reduce(fn: ReduceFunction<T>, options?: KeyedOperatorOptions): DataStream<T> {
-    let state: ValueState<T>;
+    // A factory: each instance gets its own state handle (a shared closure variable would mix them).
     return this.process<T>(
-      {
-        open(ctx: KeyedRuntimeContext) {
-          state = ctx.getState(valueState<T>('reduce'));
-        },
-        processElement(value: T, _ctx: KeyedProcessContext<K>, out: Collector<T>) {
-          const prev = state.value();
-          const next = prev === undefined ? value : fn(prev, value);
-          state.update(next);
-          out.collect(next);
-        },
+      () => {
+        let state: ValueState<T>;
+        return {
+          open(ctx: KeyedRuntimeContext) {
+            state = ctx.getState(valueState<T>('reduce'));
+          },
+          processElement(value: T, _ctx: KeyedProcessContext<K>, out: Collector<T>) {
+            const prev = state.value();
+            const next = prev === undefined ? value : fn(prev, value);
+            state.update(next);
+            out.collect(next);
+          },
+        };
       },
       { name: 'reduce', ...options },
     );
+  }
+
+  /** Connects two keyed streams into one keyed two-input operator: both inputs share key state and timers. */
+  connect<U>(other: KeyedStream<U, K>): ConnectedKeyedStreams<T, U, K> {
+    return new ConnectedKeyedStreams<T, U, K>(this, other);
   }
 }

@@ -1,12 +1,12 @@
 import { ConfigError } from '../core/errors.js';
-import type { JobEdge, JobGraph, JobNode } from '../runtime/job-graph.js';
+import type { JobPlan, PlanNode } from '../plan/job-plan.js';
 
 /**
- * Accumulates the job graph while the user chains DataStream calls. Ids are `<kind>-<n>` unless a
+ * Accumulates the job plan while the user chains DataStream calls. Ids are `<type>-<n>` unless a
  * `uid` is given; they must stay stable across versions of a job because state is keyed by them.
  */
 export class PlanBuilder {
-  private readonly nodes = new Map<string, JobNode>();
+  private readonly nodes = new Map<string, PlanNode>();
   private counter = 0;
 
   constructor(
@@ -19,14 +19,14 @@ export class PlanBuilder {
     return `${kind}-${this.counter}`;
   }
 
-  add(node: JobNode): void {
+  add(node: PlanNode): void {
     if (this.nodes.has(node.id))
       throw new ConfigError(`an operator with id "${node.id}" already exists; uids must be unique`);
     this.nodes.set(node.id, node);
   }
 
-  private consumersOf(id: string): JobNode[] {
-    return [...this.nodes.values()].filter((n) => n.inputs.some((e: JobEdge) => e.from === id));
+  private consumersOf(id: string): PlanNode[] {
+    return [...this.nodes.values()].filter((n) => n.inputs.some((e) => e.from === id));
   }
 
   /** Gives a node a user-chosen id (Flink's `uid`); only before anything reads from it. */
@@ -52,7 +52,7 @@ export class PlanBuilder {
     this.nodes.set(id, { ...node, name });
   }
 
-  graph(name: string): JobGraph {
+  plan(name: string): JobPlan {
     return { name, nodes: [...this.nodes.values()] };
   }
 }

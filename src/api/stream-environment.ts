@@ -4,14 +4,17 @@ import { ConfigError } from '../core/errors.js';
 import type { Sink } from '../core/sink.js';
 import type { Source } from '../core/source.js';
 import { DEFAULT_AUTO_WATERMARK_INTERVAL_MS } from '../operators/timestamps-and-watermarks-operator.js';
+import { explainPlan } from '../plan/explain.js';
+import type { JobPlan } from '../plan/job-plan.js';
 import type { JobClient, JobResult } from '../runtime/job-client.js';
-import type { JobGraph } from '../runtime/job-graph.js';
 import type { ExecutionOptions } from '../runtime/job-runner.js';
+import type { JobSnapshot } from '../runtime/job-snapshot.js';
 import { type JobExecutor, LocalExecutor } from '../runtime/local-executor.js';
 import { HeapStateBackend } from '../state/heap/heap-keyed-state-backend.js';
 import { DEFAULT_MAX_PARALLELISM } from '../state/key-groups.js';
 import type { StateBackend } from '../state/state-backend.js';
 import { systemClock } from '../time/system-clock.js';
+import type { WatermarkStrategy } from '../time/watermark-strategy.js';
 import { DataStream } from './data-stream.js';
 import { ElementsSource } from './elements-source.js';
 import { currentEnvironmentHooks } from './environment-hooks.js';
@@ -37,6 +40,10 @@ export interface EnvironmentOptions {
   /** Log lines from the runtime and connectors; default: stderr. */
   readonly log?: (line: string) => void;
   readonly executor?: JobExecutor;
+  /** Connector defaults handed to every source and sink (`settings` in their contexts), e.g. `{ 'search.url': 'http://localhost:9200' }`. */
+  readonly settings?: Readonly<Record<string, string>>;
+  /** Start the job from this snapshot (`JobClient.snapshot()` of an earlier run of the same pipeline). */
+  readonly restoreFrom?: JobSnapshot;
 }
 
 function positiveInteger(name: string, value: number): number {
@@ -74,6 +81,9 @@ export class StreamEnvironment {
       maxParallelism,
       batchSize: positiveInteger('batchSize', options.batchSize ?? 1024),
       queueCapacity: positiveInteger('queueCapacity', options.queueCapacity ?? 16),
+      autoWatermarkIntervalMs: interval,
+      ...(options.restoreFrom === undefined ? {} : { restoreFrom: options.restoreFrom }),
+      ...(options.settings === undefined ? {} : { settings: options.settings }),
       deadLetterSink: options.deadLetterSink,
       log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
     };
@@ -88,15 +98,32 @@ export class StreamEnvironment {
     return this.execution.clock;
   }
 
-  /** A stream read from a source (file, socket, datagen, Kafka, a search index...). */
-  fromSource<T>(source: Source<T>, options: { uid?: string; name?: string } = {}): DataStream<T> {
+  /**
+   * A stream read from a source (file, socket, datagen, Kafka, a search index...). With
+   * `watermarks`, event time is defined in the source itself, per split (each file, each Kafka
+   * partition) and merged as the minimum over active splits, with idleness, as Flink's
+   * `fromSource(source, strategy)`; `assignTimestampsAndWatermarks` downstream stays available for
+   * sources without splits.
+   */
+  fromSource<T>(
+    source: Source<T>,
+    options: { uid?: string; name?: string; watermarks?: WatermarkStrategy<T> } = {},
+  ): DataStream<T> {
     const id = options.uid ?? this.plan.nextId('source');
     this.plan.add({
       kind: 'source',
       id,
       name: options.name ?? source.name,
+      type: 'source',
+      config: {
+        source: source.name,
+        boundedness: source.boundedness,
+        ...(options.watermarks === undefined ? {} : { watermarks: options.watermarks.describe() }),
+      },
       inputs: [],
+      parallelism: 1,
       source: source as Source<unknown>,
+      watermarks: options.watermarks as WatermarkStrategy<unknown> | undefined,
     });
     return new DataStream<T>(this.plan, id);
   }
@@ -112,13 +139,18 @@ export class StreamEnvironment {
   }
 
   /** The plan as it stands (for inspection and tests). */
-  getJobGraph(jobName = 'job'): JobGraph {
-    return this.plan.graph(jobName);
+  getPlan(jobName = 'job'): JobPlan {
+    return this.plan.plan(jobName);
+  }
+
+  /** The plan as text: one line per node with its type, config, parallelism and input edges. */
+  explain(jobName = 'job'): string {
+    return explainPlan(this.plan.plan(jobName));
   }
 
   /** Starts the job and returns a handle at once. */
   executeAsync(jobName = 'sluice job'): JobClient {
-    const client = this.executor.execute(this.plan.graph(jobName), this.execution);
+    const client = this.executor.execute(this.plan.plan(jobName), this.execution);
     currentEnvironmentHooks()?.onJobStarted?.(client);
     return client;
   }

@@ -1,5 +1,5 @@
 import { ConfigError } from '../core/errors.js';
-import type { Key } from '../core/key.js';
+import type { KeyValue } from '../core/key.js';
 import type { OutputTag } from '../core/output-tag.js';
 import type { Trigger } from '../window/trigger.js';
 import type { WindowAssigner } from '../window/window-assigner.js';
@@ -20,7 +20,7 @@ import type { KeyedOperatorOptions, KeyedStream } from './keyed-stream.js';
  * A keyed stream cut into windows. Configure the trigger, allowed lateness, late-data side output
  * and evictor, then finish with `aggregate`, `reduce` or `process`.
  */
-export class WindowedStream<T, K extends Key> {
+export class WindowedStream<T, K extends KeyValue> {
   private triggerOverride: Trigger<T> | undefined;
   private allowedLatenessMs = 0;
   private lateDataTag: OutputTag<T> | undefined;
@@ -80,7 +80,7 @@ export class WindowedStream<T, K extends Key> {
     }
     return this.build(
       'window',
-      aggregateContents(fn, result as WindowResultFunction<Key, R, OUT> | undefined),
+      aggregateContents(fn, result as WindowResultFunction<KeyValue, R, OUT> | undefined),
       options,
     );
   }
@@ -98,8 +98,9 @@ export class WindowedStream<T, K extends Key> {
   process<OUT>(fn: ProcessWindowFunction<T, OUT, K>, options?: KeyedOperatorOptions): DataStream<OUT> {
     return this.build(
       'window',
-      bufferContents(fn as ProcessWindowFunction<T, OUT, Key>, this.evictorFn),
+      bufferContents(fn as ProcessWindowFunction<T, OUT, KeyValue>, this.evictorFn),
       options,
+      'buffer',
     );
   }
 
@@ -107,9 +108,10 @@ export class WindowedStream<T, K extends Key> {
     kind: string,
     contents: WindowContents<T, OUT>,
     options: KeyedOperatorOptions = {},
+    contentsKind: 'aggregate' | 'buffer' = 'aggregate',
   ): DataStream<OUT> {
     const trigger = this.triggerOverride ?? (this.assigner.defaultTrigger() as Trigger<T>);
-    const keySelector = this.keyed.keySelector;
+    const keySelector = this.keyed.runtimeKey;
     const config = {
       keySelector,
       assigner: this.assigner,
@@ -123,6 +125,15 @@ export class WindowedStream<T, K extends Key> {
       () => new WindowOperator<T, OUT>(config),
       keySelector,
       { ...options, name: options.name ?? this.assigner.description },
+      {
+        assigner: this.assigner.description,
+        eventTime: this.assigner.isEventTime,
+        trigger: this.triggerOverride === undefined ? 'default' : 'custom',
+        allowedLatenessMs: this.allowedLatenessMs,
+        ...(this.lateDataTag === undefined ? {} : { lateDataTag: this.lateDataTag.id }),
+        evictor: this.evictorFn !== undefined,
+        contents: contentsKind,
+      },
     );
   }
 }

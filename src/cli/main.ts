@@ -5,6 +5,7 @@ import { redactError } from '../core/redact.js';
 import { CliUsageError } from './cli-error.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerIndicesCommand } from './commands/indices.js';
+import { registerInitCommand } from './commands/init.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSearchCommand } from './commands/search.js';
 
@@ -30,6 +31,7 @@ export function createProgram(): Command {
   registerDemoCommand(program);
   registerSearchCommand(program);
   registerIndicesCommand(program);
+  registerInitCommand(program);
   return program;
 }
 

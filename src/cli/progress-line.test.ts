@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { JobResult } from '../runtime/job-client.js';
 import type { JobMetricsSnapshot } from '../runtime/job-metrics.js';
-import { renderProgress } from './progress-line.js';
+import { renderProgress, renderSummary } from './progress-line.js';
 
 const snapshot = (recordsIn: number, recordsOut: number) =>
   ({
@@ -20,4 +21,22 @@ test('rates are the change over the time that really passed, not over the nomina
     'job | in 3,000 (1,500/s) | out 1,000 (500/s) | watermark none yet | dead letters 0 | 00:01:05',
   );
   assert.match(renderProgress(snapshot(5, 5), undefined, 0, 0), /^job \| in 5 \| out 5 \|/);
+});
+
+test('the job summary says how far event time got, and nothing about it for a job without event time', () => {
+  const result = (watermarkMs: number) =>
+    ({
+      jobName: 'job',
+      status: 'stopped',
+      durationMs: 2500,
+      metrics: { ...snapshot(10, 10), watermarkMs },
+    }) as unknown as JobResult;
+  assert.equal(
+    renderSummary(result(Date.UTC(2015, 4, 17, 10, 5, 3))),
+    'job "job" stopped in 2.5 s: 10 records in, 10 out, watermark 2015-05-17T10:05:03Z',
+  );
+  assert.equal(
+    renderSummary(result(Number.NEGATIVE_INFINITY)),
+    'job "job" stopped in 2.5 s: 10 records in, 10 out',
+  );
 });

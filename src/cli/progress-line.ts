@@ -50,7 +50,10 @@ export function renderSummary(result: JobResult): string {
       ? `${Math.round(result.durationMs)} ms`
       : `${(result.durationMs / 1000).toFixed(1)} s`;
   const dead = m.deadLetters > 0 ? `, ${number.format(m.deadLetters)} dead letters` : '';
-  return `job "${result.jobName}" ${result.status} in ${took}: ${number.format(m.recordsIn)} records in, ${number.format(m.recordsOut)} out${dead}`;
+  // How far event time got (a job without event time has none to show).
+  const watermark =
+    m.watermarkMs === Number.NEGATIVE_INFINITY ? '' : `, watermark ${formatWatermark(m.watermarkMs)}`;
+  return `job "${result.jobName}" ${result.status} in ${took}: ${number.format(m.recordsIn)} records in, ${number.format(m.recordsOut)} out${dead}${watermark}`;
 }
 
 /**

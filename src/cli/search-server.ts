@@ -1,6 +1,7 @@
 import { openSearchEngine } from '../search/open-search-engine.js';
 import { DEFAULT_SEARCH_PORT, serveSearchApi } from '../server/serve.js';
 import { CliUsageError } from './cli-error.js';
+import { announceServer } from './server-discovery.js';
 
 export interface ServedEngine {
   /** e.g. http://127.0.0.1:9292 */
@@ -10,7 +11,10 @@ export interface ServedEngine {
 
 /**
  * Serves the search API for the engine at `engineUrl` while a job runs. The job's search sinks
- * with the same URL share the engine instance, so what they write is searchable at once.
+ * with the same URL share the engine instance, so what they write is searchable at once. On an
+ * embedded engine the server announces itself in the data directory while it serves, so `sluice
+ * search` and `sluice indices` there ask it instead of loading the index again
+ * (server-discovery.ts).
  */
 export async function startSearchServer(
   engineUrl: string,
@@ -20,9 +24,12 @@ export async function startSearchServer(
   const shared = await openSearchEngine(engineUrl);
   try {
     const server = await serveSearchApi(shared.engine, { port, log });
+    const unannounce =
+      shared.location.kind === 'embedded' ? announceServer(shared.location.target, server.url) : () => {};
     return {
       url: server.url,
       stop: async () => {
+        unannounce();
         await server.close();
         await shared.release();
       },

@@ -26,6 +26,12 @@ export interface SinkContext {
    * sees that a slow or unreachable target, not a bug, is what the job waits for.
    */
   setStatus(status: string | undefined): void;
+  /**
+   * Job-wide connector defaults the host sets (the CLI's `--url` as `search.url`), so a connector
+   * configured without that option uses the host's choice instead of reading the process environment.
+   * Explicit connector options always win.
+   */
+  readonly settings: Readonly<Record<string, string>>;
   /** What `snapshot()` returned in the run this one was restored from; undefined on a fresh start. */
   readonly restoredState: unknown;
 }

@@ -61,6 +61,12 @@ export interface SourceContext {
    * (or wherever the source's configuration says).
    */
   readonly restoredSplits: ReadonlyMap<string, unknown>;
+  /**
+   * Job-wide connector defaults the host sets (the CLI's `--url` as `search.url`), so a connector
+   * configured without that option uses the host's choice instead of reading the process environment.
+   * Explicit connector options always win.
+   */
+  readonly settings: Readonly<Record<string, string>>;
   /** Sends a bad input item to the job's dead-letter output; the reader carries on. */
   deadLetter(letter: SourceDeadLetter): void;
   /** A line for the operator's log (reconnects, file rotations); shown on stderr by the CLI. */

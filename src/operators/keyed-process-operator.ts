@@ -1,6 +1,6 @@
 import type { Collector } from '../core/collector.js';
 import { OperatorError } from '../core/errors.js';
-import type { Key, KeySelector } from '../core/key.js';
+import { fromKey, type Key, type KeyValue } from '../core/key.js';
 import type { OutputTag } from '../core/output-tag.js';
 import { BatchBuilder, type RecordBatch, singleRecord } from '../core/record-batch.js';
 import { routeRecordFailure } from '../core/record-failure.js';
@@ -11,14 +11,20 @@ import type { KeyedProcessFunction, OnTimerContext, TimerService } from './proce
 
 const TIMER_NAMESPACE = 0;
 
+/** What the operator needs of user logic besides the per-input element handlers. */
+export type KeyedProcessLogic<K extends KeyValue, OUT> = Pick<
+  KeyedProcessFunction<K, unknown, OUT>,
+  'open' | 'onTimer' | 'close'
+>;
+
 /**
- * Runs a keyed process function with keyed state and timers. Timers are fired in timestamp order
+ * Runs a keyed process function (or a keyed co-process function: one handler and key per input) with keyed state and timers. Timers are fired in timestamp order
  * as the watermark (event time) or clock (processing time) passes them, including between records
  * of one batch when the batch carries inline watermarks. Outputs of a record carry the watermark in
  * effect before it; outputs of timers fired while advancing to watermark W carry the previous one,
  * because in Flink they would travel before W.
  */
-export class KeyedProcessOperator<K extends Key, IN, OUT> implements KeyedOperator<IN, OUT, K> {
+export class KeyedProcessOperator<K extends KeyValue, IN, OUT> implements KeyedOperator<IN, OUT> {
   private ctx!: KeyedOperatorContext<OUT>;
   private backend!: KeyedStateBackend;
   private timers!: KeyedTimerService;
@@ -30,25 +36,37 @@ export class KeyedProcessOperator<K extends Key, IN, OUT> implements KeyedOperat
   /** The watermark downstream has (conceptually) seen: what outputs produced now carry. */
   private emittedWatermarkMs = Number.NEGATIVE_INFINITY;
   private timerCount = 0;
+  /** The current key in the runtime's form (tuples encoded); `pc.currentKey` is what user code sees. */
+  private key: Key = '';
   private readonly pc: OnTimerContext<K> & { timestampMs: number; currentKey: K; timeDomain: TimerDomain };
   private readonly collector: Collector<OUT>;
 
+  /** Per input: the key of a record and the user method that processes it (two for co-process functions). */
+  private readonly keySelectors: ReadonlyArray<(value: IN) => Key>;
+  private readonly handlers: ReadonlyArray<KeyedProcessFunction<K, IN, OUT>['processElement']>;
+
   constructor(
-    readonly keySelector: KeySelector<IN, K>,
-    private readonly fn: KeyedProcessFunction<K, IN, OUT>,
+    readonly keySelector: (value: IN) => Key,
+    private readonly fn: KeyedProcessLogic<K, OUT>,
+    inputs?: ReadonlyArray<{
+      key: (value: IN) => Key;
+      process: KeyedProcessFunction<K, IN, OUT>['processElement'];
+    }>,
   ) {
+    this.keySelectors = inputs?.map((i) => i.key) ?? [keySelector];
+    this.handlers = inputs?.map((i) => i.process) ?? [
+      (fn as KeyedProcessFunction<K, IN, OUT>).processElement,
+    ];
     const op = this;
     const timerService: TimerService = {
       get currentWatermarkMs() {
         return op.watermarkMs;
       },
       currentProcessingTimeMs: () => op.ctx.clock.nowMs(),
-      registerEventTimeTimer: (ts) => op.timers.registerEventTimeTimer(op.pc.currentKey, TIMER_NAMESPACE, ts),
-      deleteEventTimeTimer: (ts) => op.timers.deleteEventTimeTimer(op.pc.currentKey, TIMER_NAMESPACE, ts),
-      registerProcessingTimeTimer: (ts) =>
-        op.timers.registerProcessingTimeTimer(op.pc.currentKey, TIMER_NAMESPACE, ts),
-      deleteProcessingTimeTimer: (ts) =>
-        op.timers.deleteProcessingTimeTimer(op.pc.currentKey, TIMER_NAMESPACE, ts),
+      registerEventTimeTimer: (ts) => op.timers.registerEventTimeTimer(op.key, TIMER_NAMESPACE, ts),
+      deleteEventTimeTimer: (ts) => op.timers.deleteEventTimeTimer(op.key, TIMER_NAMESPACE, ts),
+      registerProcessingTimeTimer: (ts) => op.timers.registerProcessingTimeTimer(op.key, TIMER_NAMESPACE, ts),
+      deleteProcessingTimeTimer: (ts) => op.timers.deleteProcessingTimeTimer(op.key, TIMER_NAMESPACE, ts),
     };
     this.pc = {
       timestampMs: Number.NaN,
@@ -92,8 +110,10 @@ export class KeyedProcessOperator<K extends Key, IN, OUT> implements KeyedOperat
     this.out = new BatchBuilder<OUT>(origin, withWatermarks);
   }
 
-  processBatch(batch: RecordBatch<IN>): void {
+  processBatch(batch: RecordBatch<IN>, input = 0): void {
     const { values, timestampsMs, positions, watermarksMs } = batch;
+    const keyOf = this.keySelectors[input] as (value: IN) => Key;
+    const handler = this.handlers[input] as KeyedProcessFunction<K, IN, OUT>['processElement'];
     const withWm = watermarksMs !== undefined;
     for (let i = 0; i < values.length; i++) {
       if (withWm) {
@@ -105,10 +125,11 @@ export class KeyedProcessOperator<K extends Key, IN, OUT> implements KeyedOperat
       this.pc.timestampMs = timestampsMs[i] as number;
       try {
         const value = values[i] as IN;
-        const key = this.keySelector(value);
+        const key = keyOf(value);
         this.backend.setCurrentKey(key);
-        this.pc.currentKey = key;
-        this.fn.processElement(value, this.pc, this.collector);
+        this.key = key;
+        this.pc.currentKey = fromKey(key) as K;
+        handler.call(this.fn, value, this.pc, this.collector);
       } catch (e) {
         routeRecordFailure(this.ctx, batch, i, e);
       }
@@ -120,7 +141,8 @@ export class KeyedProcessOperator<K extends Key, IN, OUT> implements KeyedOperat
     const onTimer = this.fn.onTimer;
     if (onTimer === undefined) return;
     this.backend.setCurrentKey(key);
-    this.pc.currentKey = key as K;
+    this.key = key;
+    this.pc.currentKey = fromKey(key) as K;
     this.pc.timestampMs = timestampMs;
     this.pc.timeDomain = domain;
     this.position = this.timerCount++;

@@ -1,5 +1,5 @@
 import type { Collector } from '../core/collector.js';
-import type { Key } from '../core/key.js';
+import type { KeyValue } from '../core/key.js';
 import type { OutputTag } from '../core/output-tag.js';
 import type { ListState, MapState, ValueState } from '../state/keyed-state.js';
 import type {
@@ -48,12 +48,12 @@ export interface KeyedRuntimeContext extends RuntimeContext {
   getMapState<V>(descriptor: MapStateDescriptor<V>): MapState<V>;
 }
 
-export interface KeyedProcessContext<K extends Key> extends ProcessContext {
+export interface KeyedProcessContext<K extends KeyValue> extends ProcessContext {
   readonly currentKey: K;
   readonly timerService: TimerService;
 }
 
-export interface OnTimerContext<K extends Key> extends KeyedProcessContext<K> {
+export interface OnTimerContext<K extends KeyValue> extends KeyedProcessContext<K> {
   readonly timeDomain: TimerDomain;
 }
 
@@ -62,9 +62,29 @@ export interface OnTimerContext<K extends Key> extends KeyedProcessContext<K> {
  * from `open`; timers call `onTimer` with the timer's key current (and `ctx.timestampMs` set to the
  * timer's time).
  */
-export interface KeyedProcessFunction<K extends Key, IN, OUT> {
+export interface KeyedProcessFunction<K extends KeyValue, IN, OUT> {
   open?(ctx: KeyedRuntimeContext): void;
   processElement(value: IN, ctx: KeyedProcessContext<K>, out: Collector<OUT>): void;
+  onTimer?(timestampMs: number, ctx: OnTimerContext<K>, out: Collector<OUT>): void;
+  close?(): void;
+}
+
+/** A two-input process function (after `connect`): one method per input, shared side outputs. */
+export interface CoProcessFunction<IN1, IN2, OUT> {
+  open?(ctx: RuntimeContext): void;
+  processElement1(value: IN1, ctx: ProcessContext, out: Collector<OUT>): void;
+  processElement2(value: IN2, ctx: ProcessContext, out: Collector<OUT>): void;
+  close?(): void;
+}
+
+/**
+ * A two-input keyed process function (two keyed streams connected): both inputs share the key's
+ * state and timers, so one input can hold what the other looks up (enrichment, joins, rules).
+ */
+export interface KeyedCoProcessFunction<K extends KeyValue, IN1, IN2, OUT> {
+  open?(ctx: KeyedRuntimeContext): void;
+  processElement1(value: IN1, ctx: KeyedProcessContext<K>, out: Collector<OUT>): void;
+  processElement2(value: IN2, ctx: KeyedProcessContext<K>, out: Collector<OUT>): void;
   onTimer?(timestampMs: number, ctx: OnTimerContext<K>, out: Collector<OUT>): void;
   close?(): void;
 }

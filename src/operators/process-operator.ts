@@ -15,7 +15,14 @@ export class ProcessOperator<IN, OUT> implements Operator<IN, OUT> {
   private readonly processContext: ProcessContext & { timestampMs: number; currentWatermarkMs: number };
   private readonly collector: Collector<OUT>;
 
-  constructor(private readonly fn: ProcessFunction<IN, OUT>) {
+  /** Per input, the user method processing its records (two for co-process functions). */
+  private readonly handlers: ReadonlyArray<ProcessFunction<IN, OUT>['processElement']>;
+
+  constructor(
+    private readonly fn: Pick<ProcessFunction<IN, OUT>, 'open' | 'close'>,
+    handlers?: ReadonlyArray<ProcessFunction<IN, OUT>['processElement']>,
+  ) {
+    this.handlers = handlers ?? [(fn as ProcessFunction<IN, OUT>).processElement];
     this.processContext = {
       timestampMs: Number.NaN,
       currentWatermarkMs: Number.NEGATIVE_INFINITY,
@@ -50,7 +57,8 @@ export class ProcessOperator<IN, OUT> implements Operator<IN, OUT> {
     );
   }
 
-  processBatch(batch: RecordBatch<IN>): void {
+  processBatch(batch: RecordBatch<IN>, input = 0): void {
+    const handler = this.handlers[input] as ProcessFunction<IN, OUT>['processElement'];
     this.batch = batch;
     const { values, timestampsMs, watermarksMs } = batch;
     this.out = new BatchBuilder<OUT>(batch.origin, watermarksMs !== undefined);
@@ -61,7 +69,7 @@ export class ProcessOperator<IN, OUT> implements Operator<IN, OUT> {
       pc.currentWatermarkMs =
         watermarksMs === undefined ? this.watermarkMs : Math.max(this.watermarkMs, watermarksMs[i] as number);
       try {
-        this.fn.processElement(values[i] as IN, pc, this.collector);
+        handler.call(this.fn, values[i] as IN, pc, this.collector);
       } catch (e) {
         routeRecordFailure(this.ctx, batch, i, e);
       }

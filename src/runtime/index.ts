@@ -1,5 +1,5 @@
 export * from './job-client.js';
-export * from './job-graph.js';
 export * from './job-metrics.js';
 export * from './job-runner.js';
+export * from './job-snapshot.js';
 export * from './local-executor.js';

@@ -1,5 +1,6 @@
 import type { DeadLetter } from '../core/dead-letter.js';
 import type { JobMetricsSnapshot } from './job-metrics.js';
+import type { JobSnapshot } from './job-snapshot.js';
 
 /**
  * How a job ended: `finished` when every source ended (all windows flushed), `stopped` when asked to
@@ -28,4 +29,9 @@ export interface JobClient {
   stop(options?: { drain?: boolean }): Promise<JobResult>;
   /** Stops at once without flushing; the result rejects with JobCancelledError. */
   cancel(): Promise<void>;
+  /**
+   * The job's whole state at the next message boundary (sinks flushed first), to restore a later
+   * run from (`restoreFrom`). Rejects when the job is no longer running.
+   */
+  snapshot(): Promise<JobSnapshot>;
 }

@@ -22,6 +22,8 @@ export interface JobMetricsSnapshot {
   /** The lowest watermark among sinks' inputs: how far event time has progressed through the whole job. */
   readonly watermarkMs: number;
   readonly operators: Readonly<Record<string, Readonly<OperatorMetrics>>>;
+  /** Why sinks hold the job back right now, by sink id (`SinkContext.setStatus`); live metrics only. */
+  readonly statuses?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -1,24 +1,26 @@
 import type { Clock } from '../core/clock.js';
-import { DEAD_LETTERS, type DeadLetter } from '../core/dead-letter.js';
-import { errorMessage, formatPosition, JobCancelledError, OperatorError } from '../core/errors.js';
-import { assertNever, MAX_WATERMARK } from '../core/message.js';
-import { batchOfValues } from '../core/record-batch.js';
-import type { Sink, SinkContext, SinkWriter } from '../core/sink.js';
-import type { SourceContext, SourceMessage, SourceReader } from '../core/source.js';
+import type { DeadLetter } from '../core/dead-letter.js';
+import { errorMessage, JobCancelledError, OperatorError } from '../core/errors.js';
+import { assertNever } from '../core/message.js';
+import type { Sink, SinkContext } from '../core/sink.js';
+import type { SourceContext } from '../core/source.js';
+import type { JobPlan, PlanNode } from '../plan/job-plan.js';
+import { topologicalOrder } from '../plan/topological-order.js';
 import type { StateBackend } from '../state/state-backend.js';
 import { BoundedQueue } from './bounded-queue.js';
+import { DeadLetterRouter } from './dead-letter-router.js';
 import type { JobClient, JobResult } from './job-client.js';
-import { type JobGraph, type JobNode, type SinkNode, topologicalOrder } from './job-graph.js';
 import { addToCounter, JobMetrics } from './job-metrics.js';
-import {
-  type InstanceOutput,
-  type NodeRuntime,
-  OperatorNodeRuntime,
-  type RuntimeServices,
-  SinkNodeRuntime,
-  SourceNodeRuntime,
-} from './node-runtime.js';
+import type { JobSnapshot } from './job-snapshot.js';
+import type { NodeRuntime } from './node-runtime.js';
+import { OperatorNodeRuntime } from './operator-node-runtime.js';
+import { PendingWrites } from './pending-writes.js';
 import { ProcessingTimeScheduler } from './processing-time-scheduler.js';
+import type { RuntimeServices } from './runtime-services.js';
+import { SinkNodeRuntime } from './sink-node-runtime.js';
+import { SourceNodeRuntime } from './source-node-runtime.js';
+import { type QueueItem, SourcePump } from './source-pump.js';
+import { TaskLoop } from './task-loop.js';
 
 export interface ExecutionOptions {
   readonly clock: Clock;
@@ -26,82 +28,92 @@ export interface ExecutionOptions {
   readonly maxParallelism: number;
   /** Preferred records per source batch. */
   readonly batchSize: number;
-  /** Source messages buffered between readers and the task loop; bounds memory (backpressure). */
+  /** Source messages (each up to batchSize records) buffered between readers and the task loop; bounds memory. */
   readonly queueCapacity: number;
+  /** How often periodic watermark generators and idleness checks run in sources with a strategy. */
+  readonly autoWatermarkIntervalMs: number;
   /** Where dead letters go when no stream consumes them as a side output; undefined: logged and sampled. */
   readonly deadLetterSink: Sink<DeadLetter> | undefined;
+  /** Connector defaults for sources and sinks (`SinkContext.settings`), e.g. `search.url`. */
+  readonly settings?: Readonly<Record<string, string>>;
+  /** Start from this snapshot (`JobClient.snapshot()` of an earlier run of the same plan). */
+  readonly restoreFrom?: JobSnapshot;
   readonly log: (line: string) => void;
 }
 
-const MAX_DEAD_LETTER_SAMPLES = 100;
-const LOGGED_DEAD_LETTERS = 10;
-
-interface SourcePump {
-  readonly node: SourceNodeRuntime;
-  reader: SourceReader<unknown> | undefined;
-  produced: number;
-  processed: number;
-  ended: boolean;
-  readonly drainWaiters: Array<{ upTo: number; resolve: () => void }>;
-}
-
-interface QueueItem {
-  readonly pump: SourcePump;
-  readonly message: SourceMessage<unknown>;
-}
-
 /**
- * Runs one job in this thread: source readers feed a bounded queue; a single task loop takes one
- * message at a time, pushes it synchronously through the chained operators, fires due
- * processing-time callbacks, and awaits sink writes before taking more (backpressure).
+ * The lifecycle of one job run in this thread: builds the node runtimes from the plan (wiring each
+ * upstream instance to each downstream node through its edge), opens sinks then operators (last
+ * first), starts one pump per source, runs the task loop, and on the way out flushes sinks and the
+ * dead-letter route and closes everything (quietly after a failure). It is the job's `JobClient`:
+ * stop, cancel, live metrics, and snapshots taken at a message boundary.
  */
 export class JobRunner implements JobClient {
   readonly result: Promise<JobResult>;
   private readonly metricsLive: JobMetrics;
   private readonly scheduler = new ProcessingTimeScheduler();
-  private readonly pendingWrites: Promise<void>[] = [];
+  private readonly writes = new PendingWrites();
   private readonly queue: BoundedQueue<QueueItem>;
   private readonly sourceAbort = new AbortController();
   private readonly cancelAbort = new AbortController();
+  private readonly deadLetters: DeadLetterRouter;
   private readonly pumps: SourcePump[] = [];
   private readonly operators: OperatorNodeRuntime[] = [];
   private readonly sinks: SinkNodeRuntime[] = [];
-  private readonly deadLetterBuffer: DeadLetter[] = [];
-  private readonly deadLetterSamples: DeadLetter[] = [];
-  private deadLetterWriter: SinkWriter<DeadLetter> | undefined;
+  private readonly loop: TaskLoop;
   private stopRequested = false;
   private drainOnStop = false;
   private cancelled = false;
   private failure: unknown;
-  private wake: (() => void) | undefined;
   private readonly startedAtMs: number;
   /** Validated at construction, so a bad plan fails `executeAsync` itself instead of the result. */
-  private readonly order: JobNode[];
+  private readonly order: PlanNode[];
 
   constructor(
-    private readonly graph: JobGraph,
+    private readonly plan: JobPlan,
     private readonly options: ExecutionOptions,
   ) {
-    this.order = topologicalOrder(graph);
+    this.order = topologicalOrder(plan);
     this.startedAtMs = options.clock.nowMs();
-    this.metricsLive = new JobMetrics(graph.name, this.startedAtMs);
+    this.metricsLive = new JobMetrics(plan.name, this.startedAtMs);
     this.queue = new BoundedQueue(options.queueCapacity);
+    this.deadLetters = new DeadLetterRouter(this.metricsLive, options.clock, options.log);
+    const host = {
+      deliver: (item: QueueItem) =>
+        item.pump.node.deliver(item.message, !this.stopRequested || this.drainOnStop),
+      get halted() {
+        return runner.failure !== undefined || runner.cancelled;
+      },
+    };
+    const runner = this;
+    this.loop = new TaskLoop(
+      host,
+      this.queue,
+      this.scheduler,
+      this.writes,
+      this.deadLetters,
+      options.clock,
+      this.order.filter((n) => n.kind === 'source').length,
+    );
     this.result = this.run();
   }
 
   get jobName(): string {
-    return this.graph.name;
+    return this.plan.name;
   }
 
   metrics() {
-    return this.metricsLive.snapshot();
+    const snapshot = this.metricsLive.snapshot();
+    const statuses: Record<string, string> = {};
+    for (const sink of this.sinks) if (sink.status !== undefined) statuses[sink.id] = sink.status;
+    return { ...snapshot, statuses };
   }
 
   async stop(options: { drain?: boolean } = {}): Promise<JobResult> {
     this.stopRequested = true;
     this.drainOnStop = options.drain === true;
     this.sourceAbort.abort();
-    this.wake?.();
+    this.loop.wake();
     return this.result;
   }
 
@@ -110,14 +122,40 @@ export class JobRunner implements JobClient {
     this.stopRequested = true;
     this.sourceAbort.abort();
     this.cancelAbort.abort();
-    this.wake?.();
+    this.loop.wake();
     await this.result.catch(() => {});
+  }
+
+  /**
+   * The whole job's state at the next message boundary: sinks and the dead-letter route are flushed
+   * first, then sources' split states, operators' and keyed state, and sinks' own state are taken.
+   */
+  snapshot(): Promise<JobSnapshot> {
+    return this.loop.atBoundary(() => this.takeSnapshot());
+  }
+
+  private async takeSnapshot(): Promise<JobSnapshot> {
+    await this.flushSinks();
+    const sources: Record<string, ReturnType<SourceNodeRuntime['snapshot']>> = {};
+    for (const pump of this.pumps) sources[pump.node.id] = pump.node.snapshot();
+    const operators: Record<string, ReturnType<OperatorNodeRuntime['snapshot']>> = {};
+    for (const op of this.operators) operators[op.id] = op.snapshot();
+    const sinks: Record<string, unknown> = {};
+    for (const sink of this.sinks) sinks[sink.id] = sink.writer?.snapshot?.();
+    return structuredClone({
+      formatVersion: 1 as const,
+      jobName: this.plan.name,
+      takenAtMs: this.options.clock.nowMs(),
+      sources,
+      operators,
+      sinks,
+    });
   }
 
   private fail(e: unknown): void {
     this.failure ??= e;
     this.sourceAbort.abort();
-    this.wake?.();
+    this.loop.wake();
   }
 
   private services(): RuntimeServices {
@@ -125,44 +163,36 @@ export class JobRunner implements JobClient {
       clock: this.options.clock,
       stateBackend: this.options.stateBackend,
       maxParallelism: this.options.maxParallelism,
+      autoWatermarkIntervalMs: this.options.autoWatermarkIntervalMs,
       scheduler: this.scheduler,
       metrics: this.metricsLive,
-      pendingWrites: this.pendingWrites,
-      deadLetter: (nodeId, output, origin, position, reason, record) =>
-        this.routeDeadLetter(nodeId, output, {
-          origin,
-          position,
-          operatorId: nodeId,
-          reason,
-          record,
-          rejectedAtMs: this.options.clock.nowMs(),
-        }),
+      writes: this.writes,
+      deadLetters: this.deadLetters,
     };
   }
 
   private build(): void {
     const services = this.services();
+    const restored = this.options.restoreFrom;
+    if (restored !== undefined && restored.formatVersion !== 1)
+      throw new OperatorError(
+        'job',
+        undefined,
+        new Error(`unsupported snapshot format ${String(restored.formatVersion)}`),
+      );
     const runtimes = new Map<string, NodeRuntime>();
     for (const node of this.order) {
       const instancesPerInput = node.inputs.map((e) => (runtimes.get(e.from) as NodeRuntime).outputs.length);
       let rt: NodeRuntime;
       switch (node.kind) {
         case 'source': {
-          const src = new SourceNodeRuntime(node, services);
-          this.pumps.push({
-            node: src,
-            reader: undefined,
-            produced: 0,
-            processed: 0,
-            ended: false,
-            drainWaiters: [],
-          });
+          const src = new SourceNodeRuntime(node, services, restored?.sources[node.id]);
+          this.pumps.push(new SourcePump(src, this.queue, this.sourceAbort.signal, (e) => this.fail(e)));
           rt = src;
           break;
         }
-        case 'operator':
-        case 'keyed': {
-          const op = new OperatorNodeRuntime(node, instancesPerInput, services);
+        case 'operator': {
+          const op = new OperatorNodeRuntime(node, instancesPerInput, services, restored?.operators[node.id]);
           this.operators.push(op);
           rt = op;
           break;
@@ -175,7 +205,7 @@ export class JobRunner implements JobClient {
           break;
         }
         default:
-          assertNever(node, 'job node');
+          assertNever(node, 'plan node');
       }
       node.inputs.forEach((edge, inputIndex) => {
         const upstream = runtimes.get(edge.from) as NodeRuntime;
@@ -187,82 +217,50 @@ export class JobRunner implements JobClient {
     }
   }
 
-  private sinkContext(operatorId: string): SinkContext {
+  private sinkContext(operatorId: string, sink: SinkNodeRuntime | undefined): SinkContext {
     return {
       clock: this.options.clock,
       signal: this.cancelAbort.signal,
       operatorId,
-      deadLetter: (l) =>
-        this.routeDeadLetter(operatorId, undefined, {
-          ...l,
-          operatorId,
-          rejectedAtMs: this.options.clock.nowMs(),
-        }),
+      restoredState: this.options.restoreFrom?.sinks[operatorId],
+      settings: this.options.settings ?? {},
+      deadLetter: (l) => this.deadLetters.route(operatorId, undefined, l),
       log: (m) => this.options.log(`[${operatorId}] ${m}`),
       reportFailure: (e) => this.fail(OperatorError.wrap(operatorId, e)),
       count: (counter, delta = 1) => addToCounter(this.metricsLive.operator(operatorId), counter, delta),
-      setStatus: () => {},
-      restoredState: undefined,
+      setStatus: (status) => {
+        if (sink !== undefined) sink.status = status;
+      },
     };
   }
 
   private sourceContext(pump: SourcePump): SourceContext {
-    const id = pump.node.id;
+    const node = pump.node;
+    const id = node.id;
     return {
       clock: this.options.clock,
       signal: this.sourceAbort.signal,
       batchSize: this.options.batchSize,
       operatorId: id,
+      restoredSplits: node.restoredSplits(),
+      settings: this.options.settings ?? {},
       deadLetter: (l) =>
-        this.routeDeadLetter(id, pump.node.output, {
-          origin: l.origin ?? (pump.node.node.kind === 'source' ? pump.node.node.source.name : id),
+        this.deadLetters.route(id, node.output, {
+          origin: l.origin ?? node.node.source.name,
           position: l.position,
-          operatorId: id,
           reason: l.reason,
           record: l.record,
-          rejectedAtMs: this.options.clock.nowMs(),
         }),
       log: (m) => this.options.log(`[${id}] ${m}`),
-      restoredSplits: new Map(),
-      drained: () =>
-        new Promise<void>((resolve) => {
-          if (pump.processed >= pump.produced) resolve();
-          else pump.drainWaiters.push({ upTo: pump.produced, resolve });
-        }),
-      handOver: async () => new Map(),
+      drained: () => pump.drained(),
+      handOver: async (splits) => {
+        await pump.drainedUpTo(pump.produced);
+        return this.loop.atBoundary(async () => {
+          await this.flushSinks();
+          return node.removeSplits(splits);
+        });
+      },
     };
-  }
-
-  private routeDeadLetter(nodeId: string, output: InstanceOutput | undefined, letter: DeadLetter): void {
-    this.metricsLive.deadLetters++;
-    addToCounter(this.metricsLive.operator(nodeId), 'deadLetters');
-    if (output?.hasSide(DEAD_LETTERS.id)) {
-      output.emitSide(DEAD_LETTERS, batchOfValues(letter.origin, [letter], letter.position));
-      return;
-    }
-    this.deadLetterBuffer.push(letter);
-  }
-
-  private async flushDeadLetters(): Promise<void> {
-    if (this.deadLetterBuffer.length === 0) return;
-    const letters = this.deadLetterBuffer.splice(0);
-    if (this.deadLetterWriter !== undefined) {
-      await this.deadLetterWriter.write(batchOfValues('dead-letters', letters, 0));
-      return;
-    }
-    for (const l of letters) {
-      if (this.deadLetterSamples.length < MAX_DEAD_LETTER_SAMPLES) this.deadLetterSamples.push(l);
-      const n = this.deadLetterSamples.length;
-      if (n <= LOGGED_DEAD_LETTERS) {
-        this.options.log(`dead letter from ${l.operatorId} (${formatPosition(l)}): ${l.reason}`);
-      }
-    }
-    const total = this.metricsLive.deadLetters;
-    if (total > LOGGED_DEAD_LETTERS && total - letters.length < LOGGED_DEAD_LETTERS + 1) {
-      this.options.log(
-        `more dead letters follow; counting them (configure a dead-letter sink to keep them all)`,
-      );
-    }
   }
 
   private async run(): Promise<JobResult> {
@@ -270,31 +268,25 @@ export class JobRunner implements JobClient {
     try {
       this.build();
       for (const sink of this.sinks) {
-        const node = sink.node as SinkNode;
-        sink.writer = await node.sink.createWriter(this.sinkContext(node.id));
+        sink.writer = await sink.node.sink.createWriter(this.sinkContext(sink.id, sink));
       }
       if (this.options.deadLetterSink !== undefined) {
-        this.deadLetterWriter = await this.options.deadLetterSink.createWriter(
-          this.sinkContext('dead-letters'),
+        this.deadLetters.writer = await this.options.deadLetterSink.createWriter(
+          this.sinkContext('dead-letters', undefined),
         );
       }
       for (const op of [...this.operators].reverse()) await op.open();
-      for (const pump of this.pumps) {
-        const node = pump.node.node;
-        if (node.kind !== 'source') continue;
-        pump.reader = node.source.createReader(this.sourceContext(pump));
-        void this.pumpSource(pump);
-      }
-      await this.loop();
+      for (const pump of this.pumps) pump.start(pump.node.node.source.createReader(this.sourceContext(pump)));
+      await this.loop.run();
       if (this.failure !== undefined) throw this.failure;
-      if (this.cancelled) throw new JobCancelledError(`job "${this.graph.name}" was cancelled`);
+      if (this.cancelled) throw new JobCancelledError(`job "${this.plan.name}" was cancelled`);
       await this.finish();
       return {
-        jobName: this.graph.name,
+        jobName: this.plan.name,
         status: this.stopRequested ? 'stopped' : 'finished',
         durationMs: this.options.clock.nowMs() - this.startedAtMs,
         metrics: this.metricsLive.snapshot(),
-        deadLetterSamples: this.deadLetterSamples,
+        deadLetterSamples: this.deadLetters.samples,
       };
     } catch (e) {
       this.sourceAbort.abort();
@@ -303,129 +295,24 @@ export class JobRunner implements JobClient {
     }
   }
 
-  private async pumpSource(pump: SourcePump): Promise<void> {
-    const reader = pump.reader as SourceReader<unknown>;
-    try {
-      while (!this.sourceAbort.signal.aborted) {
-        const message = await reader.read();
-        pump.produced++;
-        await this.queue.put({ pump, message });
-        if (message.kind === 'end') return;
-      }
-      pump.produced++;
-      await this.queue.put({ pump, message: { kind: 'end' } });
-    } catch (e) {
-      this.fail(new OperatorError(pump.node.id, undefined, e));
-    }
-  }
-
-  private async loop(): Promise<void> {
-    const clock = this.options.clock;
-    let active = this.pumps.length;
-    while (active > 0 && this.failure === undefined && !this.cancelled) {
-      if (this.scheduler.nextMs() !== undefined) this.scheduler.fireDue(clock.nowMs());
-      await this.awaitWrites();
-      const item = this.queue.tryTake();
-      if (item === undefined) {
-        await this.waitForWork();
-        continue;
-      }
-      if (this.deliver(item)) active--;
-      await this.awaitWrites();
-      await this.flushDeadLetters();
-      const pump = item.pump;
-      pump.processed++;
-      if (pump.drainWaiters.length > 0) {
-        const ready = pump.drainWaiters.filter((w) => w.upTo <= pump.processed);
-        pump.drainWaiters.splice(
-          0,
-          pump.drainWaiters.length,
-          ...pump.drainWaiters.filter((w) => w.upTo > pump.processed),
-        );
-        for (const w of ready) w.resolve();
-      }
-    }
-  }
-
-  /** Parks the loop until a message arrives, a processing-time callback is due, or the job is stopped. */
-  private async waitForWork(): Promise<void> {
-    const sleepAbort = new AbortController();
-    await new Promise<void>((resolve) => {
-      this.wake = resolve;
-      if (this.failure !== undefined || this.cancelled) return resolve();
-      this.queue.onNonEmpty(resolve);
-      const next = this.scheduler.nextMs();
-      if (next !== undefined) void this.options.clock.sleepUntil(next, sleepAbort.signal).then(resolve);
-    });
-    this.wake = undefined;
-    sleepAbort.abort();
-  }
-
-  /** Pushes one source message through the job; true when it ended that source. */
-  private deliver(item: QueueItem): boolean {
-    const { pump, message } = item;
-    const out = pump.node.output;
-    switch (message.kind) {
-      case 'data':
-        this.metricsLive.recordsIn += message.batch.values.length;
-        this.metricsLive.operator(pump.node.id).recordsIn += message.batch.values.length;
-        out.emit(message.batch);
-        return false;
-      case 'watermark':
-        out.emitWatermark(message.timestampMs);
-        return false;
-      case 'idle':
-        out.emitIdle(message.idle);
-        return false;
-      case 'splits':
-        return false;
-      case 'end':
-        pump.ended = true;
-        // A stop without drain leaves windows unfired: their input did not really end.
-        if (!this.stopRequested || this.drainOnStop) {
-          out.emitWatermark(MAX_WATERMARK);
-          out.end();
-        }
-        return true;
-      default:
-        return assertNever(message, 'source message');
-    }
-  }
-
-  /**
-   * Waits for the sinks to accept what they were given (backpressure). Cancelling wakes it through
-   * the same single wake-up slot as `waitForWork`, so no reactions pile up on long-lived promises.
-   */
-  private async awaitWrites(): Promise<void> {
-    while (this.pendingWrites.length > 0 && !this.cancelled) {
-      const writes = Promise.all(this.pendingWrites.splice(0));
-      await new Promise<void>((resolve, reject) => {
-        this.wake = resolve;
-        writes.then(() => resolve(), reject);
-      });
-      this.wake = undefined;
-    }
+  /** Sinks accept and make durable everything so far; then the dead letters they reported go out too. */
+  private async flushSinks(): Promise<void> {
+    await this.loop.awaitWrites();
+    await this.deadLetters.flush();
+    for (const sink of this.sinks) await sink.flush();
+    await this.deadLetters.flushAll();
   }
 
   private async finish(): Promise<void> {
     if (this.scheduler.nextMs() !== undefined) this.scheduler.fireDue(this.options.clock.nowMs());
-    await this.awaitWrites();
-    await this.flushDeadLetters();
-    for (const sink of this.sinks) {
-      try {
-        await sink.writer?.flush?.();
-      } catch (e) {
-        throw new OperatorError(sink.id, undefined, e);
-      }
-    }
-    await this.deadLetterWriter?.flush?.();
+    await this.flushSinks();
     await this.closeAll();
   }
 
   private async closeAll(): Promise<void> {
     for (const op of this.operators) await op.close();
     for (const sink of this.sinks) await sink.writer?.close?.();
-    await this.deadLetterWriter?.close?.();
+    await this.deadLetters.writer?.close?.();
     for (const pump of this.pumps) await pump.reader?.close?.();
   }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,9 +26,20 @@ test('opening one location twice at once gives one shared engine, closed with th
   }
 });
 
-test('cluster URLs are refused with a message that says what to use instead', async () => {
-  await assert.rejects(
-    openSearchEngine('http://localhost:9200'),
-    /not available in this version yet.*embedded:/,
-  );
+test('a cluster URL opens the cluster adapter without contacting it or loading SQLite', async () => {
+  const script = `
+    import { createRequire } from 'node:module';
+    const { openSearchEngine } = await import(${JSON.stringify(new URL('./open-search-engine.ts', import.meta.url).href)});
+    const shared = await openSearchEngine('http://127.0.0.1:9');
+    const loaded = Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('better-sqlite3'));
+    console.log(JSON.stringify({ kind: shared.location.kind, engine: String(shared.engine), loaded }));
+    await shared.release();`;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+  });
+  assert.deepEqual(JSON.parse(out), {
+    kind: 'cluster',
+    engine: 'ClusterSearchEngine http://127.0.0.1:9 (no auth)',
+    loaded: false,
+  });
 });

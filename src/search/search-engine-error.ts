@@ -92,3 +92,21 @@ export function searchPhaseError(cause: SearchEngineError): SearchEngineError {
     extra: { phase: 'query', grouped: true, caused_by: cause.toCause() },
   });
 }
+
+/**
+ * The engine could not be reached or did not answer in time (a cluster node refused the
+ * connection, a socket reset, a request timed out, the request was aborted). Not a refusal: the
+ * same request may succeed later, so retry logic keys on `code` (`ECONNREFUSED`, `ECONNRESET`,
+ * `ETIMEDOUT`, `EPIPE`, `ENOTFOUND`, `ABORT_ERR`, ...). The message never contains credentials.
+ */
+export class SearchConnectionError extends Error {
+  override readonly name = 'SearchConnectionError';
+
+  constructor(
+    message: string,
+    /** A Node-style error code; `ECONNECTION` when the transport gave none. */
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}

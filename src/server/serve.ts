@@ -1,7 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { canForward } from '../search/raw-request.js';
 import type { SearchEngine } from '../search/search-engine.js';
+import { createClusterProxy } from './cluster-proxy.js';
 import { createSearchApi, type SearchApiOptions } from './search-api.js';
 
 /** sluice's default HTTP port for the search API (Elasticsearch's 9200 is left to real clusters). */
@@ -47,7 +49,8 @@ export async function serveSearchApi(
   engine: SearchEngine,
   options: SearchApiOptions & { host?: string; port?: number; timeouts?: ServerTimeouts } = {},
 ): Promise<RunningServer> {
-  const app = createSearchApi(engine, options);
+  // A cluster's own API is proxied (reads only); the embedded engine gets sluice's API.
+  const app = canForward(engine) ? createClusterProxy(engine, options) : createSearchApi(engine, options);
   const timeouts = { ...DEFAULT_SERVER_TIMEOUTS, ...options.timeouts };
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? DEFAULT_SEARCH_PORT;

@@ -1,4 +1,4 @@
-import type { Key, KeySelector } from '../core/key.js';
+import type { Key } from '../core/key.js';
 import type { Operator, OperatorContext } from '../core/operator.js';
 import type { KeyGroupRange } from './key-groups.js';
 import type { KeyedStateBackend } from './state-backend.js';
@@ -13,7 +13,8 @@ export interface KeyedOperatorContext<OUT> extends OperatorContext<OUT> {
  * An operator on a keyed stream: owns a keyed state backend (state and timers per key) and reads
  * each record's key with the stream's key selector. Its `open` is required and receives the keyed context.
  */
-export interface KeyedOperator<IN, OUT, K extends Key = Key> extends Omit<Operator<IN, OUT>, 'open'> {
-  readonly keySelector: KeySelector<IN, K>;
+export interface KeyedOperator<IN, OUT> extends Omit<Operator<IN, OUT>, 'open'> {
+  /** The record's key in the runtime's form (`toKey`: tuples encoded). */
+  readonly keySelector: (value: IN) => Key;
   open(ctx: KeyedOperatorContext<OUT>): void | Promise<void>;
 }

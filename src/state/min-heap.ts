@@ -1,4 +1,9 @@
-/** A binary min-heap of numbers; the timer queues' index of distinct timestamps. */
+/**
+ * A binary min-heap of finite numbers; the timer queues' and the processing-time scheduler's index
+ * of distinct timestamps. It refuses NaN and ±Infinity: NaN compares false with everything, so one
+ * NaN breaks the heap order for the real values too (a NaN timer once delayed every other timer of
+ * the job), and an infinite time is never "due" in a way the caller can mean.
+ */
 export class MinHeap {
   private readonly items: number[] = [];
 
@@ -10,7 +15,9 @@ export class MinHeap {
     return this.items[0];
   }
 
+  /** @throws RangeError when `value` is NaN or infinite. */
   push(value: number): void {
+    if (!Number.isFinite(value)) throw nonFiniteTime(value);
     const a = this.items;
     a.push(value);
     let i = a.length - 1;
@@ -45,4 +52,11 @@ export class MinHeap {
     }
     return top;
   }
+}
+
+/** The error for a timer or schedule time that is not a finite number of epoch ms. */
+export function nonFiniteTime(timestampMs: number): RangeError {
+  return new RangeError(
+    `a timer time must be a finite number of epoch ms, got ${String(timestampMs)} (a window or trigger computed it from an unbounded or missing time)`,
+  );
 }

@@ -7,7 +7,7 @@ import type { KeyedTimerService } from './timer-service.js';
 
 /**
  * Window contents and other operator-internal state addressed by (current key, namespace). The
- * namespace is a number: a window's start for time windows, 0 for the global window. Used by the
+ * namespace is a number: a window's start for time windows, −∞ for the global window. Used by the
  * window operator on its hot path, so it exposes direct get/set instead of user-facing views.
  */
 export interface NamespacedState<V> {

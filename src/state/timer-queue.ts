@@ -1,5 +1,5 @@
 import type { Key } from '../core/key.js';
-import { MinHeap } from './min-heap.js';
+import { MinHeap, nonFiniteTime } from './min-heap.js';
 
 /**
  * Timers of one time domain, deduplicated per (timestamp, key, namespace) and fired in timestamp
@@ -7,6 +7,7 @@ import { MinHeap } from './min-heap.js';
  * timestamp was registered, then that key's namespaces in registration order). Layout: a min-heap of distinct
  * timestamps plus, per timestamp, a bucket `Map<key, Set<namespace>>`. Deleting a timer empties its
  * slot; a timestamp whose bucket is gone is skipped when it reaches the top of the heap.
+ * Timestamps must be finite: `add` refuses NaN and ±Infinity before touching anything.
  */
 export class TimerQueue {
   private readonly heap = new MinHeap();
@@ -19,6 +20,7 @@ export class TimerQueue {
 
   /** Adds a timer; false when the same timer was already registered. */
   add(timestampMs: number, key: Key, namespace: number): boolean {
+    if (!Number.isFinite(timestampMs)) throw nonFiniteTime(timestampMs);
     let bucket = this.buckets.get(timestampMs);
     if (bucket === undefined) {
       bucket = new Map();

@@ -33,6 +33,7 @@ export function fakeSourceContext(
     deadLetter: (letter) => deadLetters.push(letter),
     log: (message) => logs.push(message),
     restoredSplits: options.restoredSplits ?? new Map(),
+    settings: {},
     drained: () => Promise.resolve(),
     handOver: async () => new Map(),
   };
@@ -66,6 +67,7 @@ export function fakeSinkContext(options: { restoredState?: unknown } = {}): Fake
     counters,
     statuses,
     restoredState: options.restoredState,
+    settings: {},
     setStatus: (status) => statuses.push(status),
     deadLetter: (letter) => deadLetters.push(letter),
     log: (message) => logs.push(message),
@@ -85,9 +87,10 @@ export async function readAll<T>(reader: SourceReader<T>, maxReads = 10_000): Pr
   throw new Error(`reader did not end within ${maxReads} reads`);
 }
 
-/** Expects the next message to be a data batch and returns it. */
+/** Expects the next message, past split announcements, to be a data batch and returns it. */
 export async function readBatch<T>(reader: SourceReader<T>): Promise<RecordBatch<T>> {
-  const message: SourceMessage<T> = await reader.read();
+  let message: SourceMessage<T> = await reader.read();
+  while (message.kind === 'splits') message = await reader.read();
   if (message.kind !== 'data') throw new Error(`expected a data batch, got ${message.kind}`);
   return message.batch;
 }
@@ -115,7 +118,7 @@ export async function eventually(condition: () => boolean, what: string, timeout
 }
 
 /**
- * One `read()` of a reader that may wait on the manual clock (polling, backoff, rate limits):
+ * The next message other than a split announcement, from a reader that may wait on the manual clock (polling, backoff, rate limits):
  * whenever it parks on the clock, time moves on by `stepMs`, at most `maxSteps` times.
  */
 export async function readAdvancing<T>(
@@ -123,6 +126,18 @@ export async function readAdvancing<T>(
   ctx: FakeSourceContext,
   stepMs: number,
   maxSteps = 5,
+): Promise<SourceMessage<T>> {
+  for (;;) {
+    const message = await readOnceAdvancing(reader, ctx, stepMs, maxSteps);
+    if (message.kind !== 'splits') return message;
+  }
+}
+
+async function readOnceAdvancing<T>(
+  reader: SourceReader<T>,
+  ctx: FakeSourceContext,
+  stepMs: number,
+  maxSteps: number,
 ): Promise<SourceMessage<T>> {
   let settled = false;
   const pending = reader.read().finally(() => {

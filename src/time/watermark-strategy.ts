@@ -69,6 +69,18 @@ export class WatermarkStrategy<T> {
     return new WatermarkStrategy<T>(this.kind, assigner, this.idleTimeoutMs);
   }
 
+  /** The strategy as plain data, for plan configs and `explain()`. */
+  describe(): Record<string, unknown> {
+    const kind = this.kind;
+    const base: Record<string, unknown> =
+      kind.type === 'boundedOutOfOrderness'
+        ? { type: kind.type, maxOutOfOrdernessMs: kind.maxOutOfOrdernessMs }
+        : { type: kind.type };
+    if (this.timestampAssigner !== undefined) base.timestampAssigner = true;
+    if (this.idleTimeoutMs !== undefined) base.idleTimeoutMs = this.idleTimeoutMs;
+    return base;
+  }
+
   /**
    * Marks the stream idle after `idleTimeoutMs` of processing time without records, so a quiet input
    * (an empty partition, a silent socket) no longer holds back the watermark of a union or join.

@@ -96,6 +96,7 @@ class Global implements WindowAssigner {
   readonly sizeMs = Number.POSITIVE_INFINITY;
   readonly description = 'GlobalWindows';
 
+  /** One window for all elements; the window operator uses GLOBAL_WINDOW for it (start + size would be NaN). */
   assignWindowStarts(_timestampMs: number, starts: number[]): number {
     starts[0] = Number.NEGATIVE_INFINITY;
     return 1;

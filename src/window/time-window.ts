@@ -1,7 +1,8 @@
 /**
  * A window covers event (or processing) time `[start, end)`; its last timestamp is `end - 1`,
  * which is also the timestamp of every result it emits. The global window (count windows) spans
- * all time.
+ * all time, `[−∞, +∞)`: its last timestamp is +∞, so it gets no cleanup timer, and the window
+ * operator stamps its results with the largest event timestamp of their elements instead.
  */
 export interface TimeWindow {
   readonly start: number;
@@ -16,7 +17,10 @@ export function maxTimestamp(w: TimeWindow): number {
   return w.end - 1;
 }
 
-export const GLOBAL_WINDOW: TimeWindow = { start: Number.NEGATIVE_INFINITY, end: Number.POSITIVE_INFINITY };
+export const GLOBAL_WINDOW: TimeWindow = Object.freeze({
+  start: Number.NEGATIVE_INFINITY,
+  end: Number.POSITIVE_INFINITY,
+});
 
 /** Flink's rule: windows that overlap or touch (`[0,10)` and `[10,20)`) merge into one session. */
 export function windowsIntersect(a: TimeWindow, b: TimeWindow): boolean {

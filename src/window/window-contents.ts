@@ -1,6 +1,6 @@
 import type { Collector } from '../core/collector.js';
 import { ConfigError } from '../core/errors.js';
-import type { Key } from '../core/key.js';
+import type { KeyValue } from '../core/key.js';
 import type {
   AggregateFunction,
   Evictor,
@@ -19,12 +19,12 @@ export interface WindowContents<IN, OUT> {
   /** Combines two windows' contents when session windows merge. */
   merge(a: unknown, b: unknown): unknown;
   /** Computes the window's output and hands each record to `out`. */
-  emit(key: Key, contents: unknown, ctx: WindowContext, out: Collector<OUT>): void;
+  emit(key: KeyValue, contents: unknown, ctx: WindowContext, out: Collector<OUT>): void;
 }
 
 export function aggregateContents<IN, ACC, R, OUT>(
   aggregate: AggregateFunction<IN, ACC, R>,
-  result: WindowResultFunction<Key, R, OUT> | undefined,
+  result: WindowResultFunction<KeyValue, R, OUT> | undefined,
 ): WindowContents<IN, OUT> {
   return {
     create: () => aggregate.createAccumulator(),
@@ -51,7 +51,7 @@ interface Buffer<IN> {
 }
 
 export function bufferContents<IN, OUT>(
-  process: ProcessWindowFunction<IN, OUT, Key>,
+  process: ProcessWindowFunction<IN, OUT, KeyValue>,
   evictor: Evictor<IN> | undefined,
 ): WindowContents<IN, OUT> {
   return {

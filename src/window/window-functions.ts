@@ -1,5 +1,5 @@
 import type { Collector } from '../core/collector.js';
-import type { Key } from '../core/key.js';
+import type { KeyValue } from '../core/key.js';
 import type { OutputTag } from '../core/output-tag.js';
 import type { TimeWindow } from './time-window.js';
 
@@ -28,7 +28,7 @@ export interface WindowContext {
 }
 
 /** Turns a window's aggregate into the output record (the second argument of `aggregate`/`reduce`). */
-export type WindowResultFunction<K extends Key, R, OUT> = (
+export type WindowResultFunction<K extends KeyValue, R, OUT> = (
   key: K,
   window: TimeWindow,
   result: R,
@@ -36,7 +36,7 @@ export type WindowResultFunction<K extends Key, R, OUT> = (
 ) => OUT;
 
 /** Sees all elements of a fired window (they are buffered, which costs memory). */
-export type ProcessWindowFunction<IN, OUT, K extends Key> = (
+export type ProcessWindowFunction<IN, OUT, K extends KeyValue> = (
   key: K,
   ctx: WindowContext,
   elements: readonly IN[],

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { DataStream } from '../api/data-stream.js';
 import { StreamEnvironment } from '../api/stream-environment.js';
 import { OutputTag } from '../core/output-tag.js';
+import { ProcessingTimeScheduler } from '../runtime/processing-time-scheduler.js';
 import { collectSink } from '../testing/index.js';
 import { runToCompletion } from '../testing/run-to-completion.js';
 import { steps, TestSource, type TestStep } from '../testing/test-source.js';
@@ -11,6 +12,7 @@ import { WatermarkStrategy } from '../time/watermark-strategy.js';
 import { Aggregates } from './aggregates.js';
 import {
   EventTimeSessionWindows,
+  GlobalWindows,
   ProcessingTimeSessionWindows,
   SlidingEventTimeWindows,
   TumblingEventTimeWindows,
@@ -277,6 +279,93 @@ describe('count windows', () => {
       [2, 3, 4],
       [4, 5, 6],
     ]);
+  });
+});
+
+describe('count windows never compute with NaN or infinite times', () => {
+  it('schedules no NaN or infinite processing-time timers (review probe P6)', async () => {
+    const scheduled: number[] = [];
+    const original = ProcessingTimeScheduler.prototype.schedule;
+    ProcessingTimeScheduler.prototype.schedule = function (this: ProcessingTimeScheduler, ts, cb) {
+      scheduled.push(ts);
+      return original.call(this, ts, cb);
+    };
+    try {
+      const env = StreamEnvironment.create();
+      const sink = collectSink<number>();
+      env
+        .fromElements(1, 2, 3, 4, 5, 6, 7)
+        .keyBy((x) => x % 2)
+        .countWindow(2)
+        .reduce((a, b) => a + b)
+        .sinkTo(sink);
+      await runToCompletion(env);
+      assert.deepEqual(
+        sink.values.sort((a, b) => a - b),
+        [4, 6, 12],
+      );
+    } finally {
+      ProcessingTimeScheduler.prototype.schedule = original;
+    }
+    assert.deepEqual(
+      scheduled.filter((ts) => !Number.isFinite(ts)),
+      [],
+      'every scheduled time is finite',
+    );
+  });
+
+  it('stamps each result with the largest event timestamp of its elements', async () => {
+    const stamped = collectSink<{ key: string; n: number; start: number; end: number }>();
+    const out = await run(
+      [records(ev('a', 5000), ev('a', 1000), ev('a', 3000), ev('a', 2000), ev('b', 700), ev('a', 4000))],
+      10_000,
+      (s) =>
+        s
+          .keyBy((e) => e.key)
+          .countWindow(2)
+          .aggregate(Aggregates.count<Ev>(), (key, w, n) => ({ key, n, start: w.start, end: w.end })),
+      (s) => s.sinkTo(stamped),
+    );
+    assert.deepEqual(out, [
+      { key: 'a', n: 2, start: Number.NEGATIVE_INFINITY, end: Number.POSITIVE_INFINITY },
+      { key: 'a', n: 2, start: Number.NEGATIVE_INFINITY, end: Number.POSITIVE_INFINITY },
+    ]);
+    assert.deepEqual(
+      stamped.records.map((r) => r.timestampMs),
+      [5000, 3000],
+      'max of (5000, 1000), then of (3000, 2000): the purge starts the next window afresh',
+    );
+  });
+
+  it('stamps results of elements without event time with the processing time of the firing', async () => {
+    const clock = new ManualClock(42_000);
+    const env = StreamEnvironment.create({ clock });
+    const sink = collectSink<number>();
+    env
+      .fromElements(1, 2, 3, 4)
+      .keyBy(() => 'k')
+      .countWindow(2)
+      .reduce((a, b) => a + b)
+      .sinkTo(sink);
+    await runToCompletion(env);
+    assert.deepEqual(sink.values, [3, 7]);
+    assert.deepEqual(
+      sink.records.map((r) => r.timestampMs),
+      [42_000, 42_000],
+    );
+  });
+
+  it('refuses a trigger timer at the global window end (+∞) with a clear error instead of breaking the timer order', async () => {
+    const env = StreamEnvironment.create();
+    const sink = collectSink<number>();
+    env
+      .fromElements(1, 2)
+      .keyBy(() => 'k')
+      .window(GlobalWindows.create())
+      .trigger(EventTimeTrigger.create())
+      .reduce((a, b) => a + b)
+      .sinkTo(sink);
+    await assert.rejects(runToCompletion(env), /finite number of epoch ms/);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Collector } from '../core/collector.js';
-import type { Key, KeySelector } from '../core/key.js';
+import { fromKey, type Key } from '../core/key.js';
 import type { OutputTag } from '../core/output-tag.js';
 import { BatchBuilder, type RecordBatch, singleRecord } from '../core/record-batch.js';
 import { routeRecordFailure } from '../core/record-failure.js';
@@ -8,14 +8,14 @@ import type { ValueState } from '../state/keyed-state.js';
 import type { KeyedStateBackend, NamespacedState } from '../state/state-backend.js';
 import { valueState } from '../state/state-descriptors.js';
 import type { KeyedTimerService, TimerDomain } from '../state/timer-service.js';
-import { maxTimestamp, type TimeWindow, timeWindow, windowsIntersect } from './time-window.js';
+import { GLOBAL_WINDOW, maxTimestamp, type TimeWindow, timeWindow, windowsIntersect } from './time-window.js';
 import { isFire, isPurge, type Trigger, type TriggerContext, type TriggerState } from './trigger.js';
 import type { WindowAssigner } from './window-assigner.js';
 import type { WindowContents } from './window-contents.js';
 import type { WindowContext } from './window-functions.js';
 
 export interface WindowOperatorConfig<IN, OUT> {
-  readonly keySelector: KeySelector<IN>;
+  readonly keySelector: (value: IN) => Key;
   readonly assigner: WindowAssigner;
   readonly trigger: Trigger<IN>;
   readonly contents: WindowContents<IN, OUT>;
@@ -33,6 +33,8 @@ export interface WindowOperatorConfig<IN, OUT> {
  * - `contents` is the accumulator or element buffer; `hasContents` is false after a purge.
  * - `eventTimerMs` remembers the trigger's last event-time timer so the per-record re-registration
  *   that Flink's trigger contract implies costs one comparison instead of a timer-queue lookup.
+ * - `maxEventTimeMs` (global window only) is the largest event timestamp added since the last purge;
+ *   it becomes the timestamp of the window's results (see `resultTimestampMs`).
  */
 interface WindowEntry {
   id: number;
@@ -42,6 +44,7 @@ interface WindowEntry {
   triggerState: Record<string, number> | undefined;
   eventTimerMs: number;
   cleanupTimerMs: number;
+  maxEventTimeMs: number;
 }
 
 const TIMERS = 'window-timers';
@@ -55,7 +58,7 @@ const SESSIONS = 'session-windows';
  * before it (inline batch watermarks), so results do not depend on batch boundaries.
  */
 export class WindowOperator<IN, OUT> implements KeyedOperator<IN, OUT> {
-  readonly keySelector: KeySelector<IN>;
+  readonly keySelector: (value: IN) => Key;
   private ctx!: KeyedOperatorContext<OUT>;
   private backend!: KeyedStateBackend;
   private timers!: KeyedTimerService;
@@ -65,7 +68,11 @@ export class WindowOperator<IN, OUT> implements KeyedOperator<IN, OUT> {
   private readonly starts: number[] = [];
   private readonly isEventTime: boolean;
   private readonly isMerging: boolean;
+  /** The global window (count windows): `[−∞, +∞)`, no cleanup timer, results timed by their elements. */
+  private readonly isGlobal: boolean;
   private readonly sizeMs: number;
+  /** The event timestamp of the results of the window being emitted. */
+  private resultTimestampMs = 0;
   private watermarkMs = Number.NEGATIVE_INFINITY;
   private emitted = 0;
   private currentKey: Key = '';
@@ -79,6 +86,7 @@ export class WindowOperator<IN, OUT> implements KeyedOperator<IN, OUT> {
     this.isEventTime = config.assigner.isEventTime;
     this.isMerging = config.assigner.isMerging;
     this.sizeMs = config.assigner.sizeMs;
+    this.isGlobal = this.sizeMs === Number.POSITIVE_INFINITY;
     this.triggerCtx = this.createTriggerContext();
     const op = this;
     this.windowCtx = {
@@ -90,12 +98,12 @@ export class WindowOperator<IN, OUT> implements KeyedOperator<IN, OUT> {
       output: <X>(tag: OutputTag<X>, value: X) => {
         op.ctx.output.emitSide(
           tag,
-          singleRecord(op.ctx.operatorId, value, maxTimestamp(op.windowCtx.window), op.emitted++),
+          singleRecord(op.ctx.operatorId, value, op.resultTimestampMs, op.emitted++),
         );
       },
     };
     this.collector = {
-      collect: (value: OUT) => this.out.push(value, maxTimestamp(this.windowCtx.window), this.emitted++),
+      collect: (value: OUT) => this.out.push(value, this.resultTimestampMs, this.emitted++),
     };
   }
 
@@ -127,7 +135,7 @@ export class WindowOperator<IN, OUT> implements KeyedOperator<IN, OUT> {
         this.currentKey = key;
         const assigned = this.isMerging
           ? this.addToSession(value, timestampMs)
-          : this.addToWindows(value, timestampMs);
+          : this.addToWindows(value, timestampMs, timestampsMs[i] as number);
         if (!assigned) this.handleLate(batch, i, timestampMs);
       } catch (e) {
         routeRecordFailure(this.ctx, batch, i, e);
@@ -136,8 +144,11 @@ export class WindowOperator<IN, OUT> implements KeyedOperator<IN, OUT> {
     this.flush();
   }
 
-  /** Adds a record to its fixed-size windows; false when every window was already past its cleanup time. */
-  private addToWindows(value: IN, timestampMs: number): boolean {
+  /**
+   * Adds a record to its fixed-size windows (or the global window); false when every window was
+   * already past its cleanup time. `eventTimeMs` is the record's own timestamp (NaN when it has none).
+   */
+  private addToWindows(value: IN, timestampMs: number, eventTimeMs: number): boolean {
     const count = this.config.assigner.assignWindowStarts(timestampMs, this.starts);
     let assigned = false;
     for (let w = 0; w < count; w++) {
@@ -147,9 +158,11 @@ export class WindowOperator<IN, OUT> implements KeyedOperator<IN, OUT> {
       assigned = true;
       let entry = this.windows.get(start);
       if (entry === undefined) {
-        entry = this.newEntry(start, timeWindow(start, start + this.sizeMs));
+        // The global window's start is −∞ and its size +∞: their sum would be NaN.
+        entry = this.newEntry(start, this.isGlobal ? GLOBAL_WINDOW : timeWindow(start, start + this.sizeMs));
         this.windows.set(start, entry);
       }
+      if (this.isGlobal && eventTimeMs > entry.maxEventTimeMs) entry.maxEventTimeMs = eventTimeMs;
       this.addToEntry(entry, value, timestampMs);
     }
     return assigned;
@@ -216,6 +229,7 @@ export class WindowOperator<IN, OUT> implements KeyedOperator<IN, OUT> {
       triggerState: undefined,
       eventTimerMs: Number.NaN,
       cleanupTimerMs: Number.NaN,
+      maxEventTimeMs: Number.NEGATIVE_INFINITY,
     };
     this.registerCleanupTimer(entry);
     return entry;
@@ -255,7 +269,7 @@ export class WindowOperator<IN, OUT> implements KeyedOperator<IN, OUT> {
 
   private registerCleanupTimer(entry: WindowEntry): void {
     const ts = this.cleanupTimeMs(entry.window);
-    if (ts === Number.POSITIVE_INFINITY) return; // the global window lives forever
+    if (!Number.isFinite(ts)) return; // the global window lives forever (and timer queues refuse +∞)
     entry.cleanupTimerMs = ts;
     if (this.isEventTime) this.timers.registerEventTimeTimer(this.currentKey, entry.id, ts);
     else this.timers.registerProcessingTimeTimer(this.currentKey, entry.id, ts);
@@ -294,12 +308,26 @@ export class WindowOperator<IN, OUT> implements KeyedOperator<IN, OUT> {
   private emitWindow(entry: WindowEntry): void {
     if (!entry.hasContents) return;
     this.windowCtx.window = entry.window;
-    this.config.contents.emit(this.currentKey, entry.contents, this.windowCtx, this.collector);
+    this.resultTimestampMs = this.resultTimestampFor(entry);
+    this.config.contents.emit(fromKey(this.currentKey), entry.contents, this.windowCtx, this.collector);
+  }
+
+  /**
+   * A time window's results carry its last timestamp (`end - 1`), as in Flink. The global window has
+   * no last timestamp (Flink stamps Long.MAX_VALUE, which breaks any event-time logic downstream), so
+   * its results carry the largest event timestamp among the elements added since the last purge, or,
+   * when none of them had one, the processing time of the firing. Never NaN, never infinite.
+   */
+  private resultTimestampFor(entry: WindowEntry): number {
+    if (!this.isGlobal) return maxTimestamp(entry.window);
+    const maxMs = entry.maxEventTimeMs;
+    return Number.isFinite(maxMs) ? maxMs : this.ctx.clock.nowMs();
   }
 
   private purge(entry: WindowEntry): void {
     entry.contents = undefined;
     entry.hasContents = false;
+    entry.maxEventTimeMs = Number.NEGATIVE_INFINITY;
   }
 
   /** Drops a window for good: its trigger's timers and state, then its contents. */
@@ -345,7 +373,7 @@ export class WindowOperator<IN, OUT> implements KeyedOperator<IN, OUT> {
    * windows that never reached their count do not fire, as in Flink.
    */
   endInput(): void {
-    if (!this.isEventTime && this.sizeMs !== Number.POSITIVE_INFINITY) {
+    if (!this.isEventTime && !this.isGlobal) {
       this.timers.advanceProcessingTime(Number.POSITIVE_INFINITY, this.onTimer);
     }
     this.flush();

@@ -101,6 +101,8 @@ describe('the demo (npm start)', () => {
       assert.equal(await first.stop(), 0, first.output());
     }
     assert.match(first.output(), /job "weblogs-demo" stopped/);
+    // Every sink's input has event time, so the job's watermark (lowest among sinks) moved.
+    assert.match(first.output(), /job "weblogs-demo" stopped .*, watermark \d{4}-\d\d-\d\dT/);
     const read = Number(
       /stopped in [\d.]+ m?s: ([\d,]+) records in/.exec(first.output())?.[1]?.replace(/,/g, ''),
     );
@@ -133,6 +135,29 @@ describe('the demo (npm start)', () => {
         'raw events only',
       );
       assert.equal((await waitFor(demo.api, '/weblogs-stats/_count', () => true)).count, pairs.size);
+      // Raw events are filed under the day they happened (event time), not the day of the replay.
+      const days = [...new Set(entries.map((e) => new Date(e.timestampMs).toISOString().slice(0, 10)))]
+        .sort()
+        .map((d) => `weblogs-${d.replace(/-/g, '.')}`);
+      assert.ok(days[0]?.startsWith('weblogs-2015.05.17'), days.join());
+      const indices = (await waitFor(demo.api, '/_cat/indices/weblogs-*?format=json', () => true)) as {
+        index: string;
+        'docs.count': string;
+      }[];
+      assert.deepEqual(
+        indices
+          .map((i) => i.index)
+          .filter((i) => i !== 'weblogs-stats')
+          .sort(),
+        days,
+      );
+      const perDay = new Map<string, number>();
+      for (const e of entries) {
+        const day = `weblogs-${new Date(e.timestampMs).toISOString().slice(0, 10).replace(/-/g, '.')}`;
+        perDay.set(day, (perDay.get(day) ?? 0) + 1);
+      }
+      for (const i of indices)
+        if (i.index !== 'weblogs-stats') assert.equal(Number(i['docs.count']), perDay.get(i.index), i.index);
       const finals = await waitFor(demo.api, '/weblogs-stats/_count?q=final:true', () => true);
       assert.equal(finals.count, pairs.size, 'every minute closed at the end of the replay');
       const res = await fetch(`${demo.api}/weblogs-stats/_search`, {

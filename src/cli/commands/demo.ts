@@ -77,6 +77,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       const result = await job.result;
       log(renderSummary(result));
       if (result.status === 'finished') {
+        removeSignalHandlers(); // nothing left to stop: Ctrl-C now only ends the serving
         log(`replay finished; still serving search on ${served.url} until Ctrl-C`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', () => resolve());

@@ -20,7 +20,10 @@ export interface RunOptions {
   readonly deadLetters?: string;
   readonly parallelism?: number;
   readonly progress: boolean;
-  /** Serve the search API on this port (true: the default port) while the job runs. */
+  /**
+   * Serve the search API on this port (true: the default port) while the job runs, and after a
+   * job that ran to its end, until SIGINT/SIGTERM.
+   */
   readonly serve?: boolean | number;
   readonly url?: string;
 }
@@ -84,7 +87,19 @@ export async function runPipeline(
         `${pipeline} started no job: call env.execute() in it, or export default a function (env) => { ... } that builds the job`,
       );
     }
-    for (const job of jobs) log(renderSummary(await job.result));
+    const results = [];
+    for (const job of jobs) {
+      const result = await job.result;
+      results.push(result);
+      log(renderSummary(result));
+    }
+    // A bounded job that ran to its end: its results stay queryable until Ctrl-C. A job stopped
+    // by Ctrl-C ends the command.
+    if (served !== undefined && results.every((r) => r.status === 'finished')) {
+      removeSignalHandlers();
+      log(`job finished; still serving ${served.url} — Ctrl-C to stop`);
+      await untilSignal();
+    }
     return jobs;
   } finally {
     progress.clear();
@@ -94,6 +109,19 @@ export async function runPipeline(
     if (previousUrl === undefined) delete process.env.SLUICE_URL;
     else process.env.SLUICE_URL = previousUrl;
   }
+}
+
+/** Resolves at the next SIGINT or SIGTERM. */
+function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
 }
 
 export function registerRunCommand(program: Command): void {
@@ -117,7 +145,7 @@ export function registerRunCommand(program: Command): void {
     .option('--no-progress', 'do not draw the live progress line on the terminal')
     .option(
       '--serve [port]',
-      `serve the Elasticsearch-compatible search API while the job runs (default port ${DEFAULT_SEARCH_PORT})`,
+      `serve the Elasticsearch-compatible search API while the job runs, and after a bounded job ends until Ctrl-C (default port ${DEFAULT_SEARCH_PORT})`,
       portOption('--serve'),
     )
     .option(

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { openSearchEngine } from '../../search/open-search-engine.js';
 import type { SearchRequest, SearchResponse } from '../../search/search-request.js';
 import { CliUsageError, nonNegativeInteger } from '../cli-error.js';
 import { engineUrl, URL_OPTION_HELP } from '../engine-option.js';
+import { openReadEngine } from '../read-engine.js';
 import { cellText, flatten, renderTable } from '../text-table.js';
 
 export interface SearchOptions {
@@ -125,19 +125,23 @@ Examples:
   $ sluice search 'weblogs-*' 'status:500'
   $ sluice search weblogs-stats '{"query":{"range":{"p95_latency_ms":{"gte":500}}}}' --size 5
   $ sluice search 'weblogs-*' '{"size":0,"aggs":{"by_status":{"terms":{"field":"status"}}}}'
-  $ sluice search 'weblogs-*' --sort @timestamp:desc --json | jq .hits.total`,
+  $ sluice search 'weblogs-*' --sort @timestamp:desc --json | jq .hits.total
+
+When a sluice serves the data directory (sluice demo, sluice run --serve), the search goes to it
+over HTTP; otherwise the directory is opened here. No data there: exit code 1, nothing is created.`,
     )
     .action(async (index: string, query: string[], options: SearchOptions) => {
       const body = searchBody(query.join(' '), options);
-      const shared = await openSearchEngine(engineUrl(options.url));
+      const engine = await openReadEngine(engineUrl(options.url));
+      if (engine.remote) process.stderr.write(`(asking ${engine.source})\n`);
       try {
-        const response = await shared.engine.search(index, body);
+        const response = await engine.search(index, body);
         const fields = options.fields?.split(',').map((f) => f.trim());
         process.stdout.write(
           `${options.json ? JSON.stringify(response, null, 2) : renderSearch(response, fields)}\n`,
         );
       } finally {
-        await shared.release();
+        await engine.close();
       }
     });
 }

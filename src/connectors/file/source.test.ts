@@ -255,7 +255,9 @@ describe('fileSource follow', () => {
     assert.ok(ctx.logs.some((l) => l.startsWith('no file matches')));
     await writeFile(join(d, 'late.ndjson'), '{"late":true}\n');
     ctx.clock.advance(pollIntervalMs);
-    const message = await pending;
+    const announced = await pending;
+    assert.deepEqual(announced, { kind: 'splits', added: [`file:${join(d, 'late.ndjson')}`] });
+    const message = await reader.read();
     assert.deepEqual(message.kind === 'data' && [...message.batch.values], [{ late: true }]);
     await reader.close?.();
   });

@@ -1,5 +1,5 @@
 import { ConfigError, errorMessage, SluiceError } from '../../core/errors.js';
-import type { RecordBatch } from '../../core/record-batch.js';
+import { type RecordBatch, withoutRows } from '../../core/record-batch.js';
 import type { Source, SourceContext, SourceMessage, SourceReader } from '../../core/source.js';
 import { parseConnectorConfig } from '../connector-config.js';
 import type { FormatRecord, TextFormat } from '../text/format-config.js';
@@ -10,6 +10,11 @@ import { TrackedFile } from './tracked-file.js';
 
 /** Bytes per positioned read: large enough for few syscalls, small enough to bound what one read decodes. */
 const CHUNK_BYTES = 64 * 1024;
+
+/** A file split's resume state: the position (line) of the last record the job processed. */
+export interface FileSplitState {
+  readonly line: number;
+}
 const END = { kind: 'end' } as const;
 
 /**
@@ -24,6 +29,14 @@ const END = { kind: 'end' } as const;
  * Records carry their 1-based line number as position (for CSV, the line the row starts on) and
  * `file:<absolute path>` as origin; a batch never mixes files. Bad lines go to the dead-letter
  * output with their line number and a reason, their origin naming the file.
+ *
+ * Sources v2: each file is a split (named by its origin). A data message's resume state is
+ * `{ line }`, the position of its last record; a restored reader decodes the file again from its
+ * start and skips the records up to that line. Re-decoding rather than seeking to a byte offset is
+ * deliberate: what a line means depends on what came before it (a CSV header, a quoted field that
+ * spans lines, a partial last line), and skipping keeps that exact. The reader announces files as
+ * `splits` (added when first tracked, finished when read to the end for good), so per-file
+ * watermarks (`fromSource(fileSource(...), { watermarks })`) know which files are active.
  */
 export function fileSource(path: string, options?: FileSourceOptions & { format?: 'lines' }): Source<string>;
 export function fileSource(path: string, options: FileSourceOptions & { format: 'ndjson' }): Source<unknown>;
@@ -53,6 +66,9 @@ class FileSourceReader<F extends TextFormat> implements SourceReader<FormatRecor
   private started = false;
   private nextPollMs = 0;
   private readonly buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  /** Split changes not yet announced to the runtime (files found, files done). */
+  private added: string[] = [];
+  private finished: string[] = [];
 
   constructor(
     private readonly config: FileSourceConfig,
@@ -68,7 +84,13 @@ class FileSourceReader<F extends TextFormat> implements SourceReader<FormatRecor
     for (;;) {
       if (signal.aborted) return END;
       const batch = await this.nextBatch();
-      if (batch) return { kind: 'data', batch };
+      const splits = this.takeSplitChanges();
+      if (splits !== undefined) {
+        // Announce before the data; the batch is handed out by the next read.
+        if (batch) this.pending = batch;
+        return splits;
+      }
+      if (batch) return dataMessage(batch);
       if (this.config.mode === 'once') return END;
       if (clock.nowMs() < this.nextPollMs) {
         await clock.sleepUntil(this.nextPollMs, signal);
@@ -97,25 +119,49 @@ class FileSourceReader<F extends TextFormat> implements SourceReader<FormatRecor
     this.nextPollMs = this.ctx.clock.nowMs() + this.config.pollIntervalMs;
   }
 
+  private pending: RecordBatch<FormatRecord[F]> | undefined;
+
+  private takeSplitChanges(): SourceMessage<FormatRecord[F]> | undefined {
+    if (this.added.length === 0 && this.finished.length === 0) return undefined;
+    const message = {
+      kind: 'splits' as const,
+      ...(this.added.length > 0 ? { added: this.added } : {}),
+      ...(this.finished.length > 0 ? { finished: this.finished } : {}),
+    };
+    this.added = [];
+    this.finished = [];
+    return message;
+  }
+
   /** The next batch of the first file, in order, that has records or unread bytes. */
   private async nextBatch(): Promise<RecordBatch<FormatRecord[F]> | undefined> {
+    if (this.pending !== undefined) {
+      const batch = this.pending;
+      this.pending = undefined;
+      return batch;
+    }
     const { batchSize } = this.ctx;
     let i = 0;
     while (i < this.files.length) {
       const file = this.files[i]!;
       while (file.records.length < batchSize && !file.atEnd) await this.readChunk(file);
-      let batch = file.records.take(file.origin, batchSize);
+      let batch = skipRestored(file, file.records.take(file.origin, batchSize));
       if (batch) return batch;
+      if (file.records.length > 0) continue; // everything taken was skipped; read on
       if (this.config.mode === 'follow' && !file.retiring) {
         i++;
         continue;
       }
       // This file is done for good: its last line (without newline) may still make a record.
       file.finish();
-      batch = file.records.take(file.origin, batchSize);
-      if (batch && file.records.length > 0) return batch;
+      batch = skipRestored(file, file.records.take(file.origin, batchSize));
+      if (file.records.length > 0) {
+        if (batch) return batch;
+        continue;
+      }
       this.files.splice(i, 1);
       await file.close();
+      if (!file.retiring) this.finished.push(file.origin);
       if (batch) return batch;
     }
     return undefined;
@@ -187,8 +233,39 @@ class FileSourceReader<F extends TextFormat> implements SourceReader<FormatRecor
 
   private track(path: string): TrackedFile<F> {
     const origin = `file:${path}`;
-    return new TrackedFile(path, this.settings, (position, reason, raw) =>
-      this.ctx.deadLetter({ origin, position, reason, record: raw }),
-    );
+    const file = new TrackedFile(path, this.settings, (position, reason, raw) => {
+      // Lines the job already processed before a restore were dead-lettered then, not again.
+      if (position > file.skipThroughLine) this.ctx.deadLetter({ origin, position, reason, record: raw });
+    });
+    const restored = this.ctx.restoredSplits.get(origin) as FileSplitState | undefined;
+    if (restored !== undefined) file.skipThroughLine = restored.line;
+    this.added.push(origin);
+    return file;
   }
+}
+
+/** A data message with the file's resume state after the batch: the line of its last record. */
+function dataMessage<T>(batch: RecordBatch<T>): SourceMessage<T> {
+  const state: FileSplitState = { line: batch.positions[batch.positions.length - 1] as number };
+  return { kind: 'data', batch, state };
+}
+
+/** Leaves out the records a restored job already processed (at or before the restored line). */
+function skipRestored<T>(
+  file: { skipThroughLine: number },
+  batch: RecordBatch<T> | undefined,
+): RecordBatch<T> | undefined {
+  const skip = file.skipThroughLine;
+  if (batch === undefined || skip <= 0) return batch;
+  const first = batch.positions[0] as number;
+  if (first > skip) {
+    file.skipThroughLine = 0;
+    return batch;
+  }
+  const keep = new Set<number>();
+  batch.positions.forEach((p, i) => {
+    if (p <= skip) keep.add(i);
+  });
+  const rest = withoutRows(batch, keep);
+  return rest.values.length > 0 ? rest : undefined;
 }

@@ -23,6 +23,8 @@ export class TrackedFile<F extends TextFormat> {
   atEnd = false;
   /** The path now names another file or none: read this one to its end, then close it. */
   retiring = false;
+  /** After a restore: records up to this line were processed by the earlier run and are skipped. */
+  skipThroughLine = 0;
   private input: TextInput<F>;
   private handle: FileHandle | undefined;
   private inode = -1;

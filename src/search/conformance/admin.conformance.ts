@@ -2,13 +2,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { SearchEngine } from '../search-engine.js';
-import { dropIndex, expectSearchError, type OpenEngine, seedIndex } from './conformance-helpers.js';
+import { type ConformanceTarget, dropIndex, expectSearchError, seedIndex } from './conformance-helpers.js';
 
-const A = 'conformance-pattern-a';
-const B = 'conformance-pattern-b';
-const OTHER = 'conformance-other';
-
-export function describeAdminConformance(open: OpenEngine): void {
+export function describeAdminConformance(target: ConformanceTarget): void {
+  const { open } = target;
+  const A = target.index('conformance-pattern-a');
+  const B = target.index('conformance-pattern-b');
+  const OTHER = target.index('conformance-other');
   describe('indices and patterns', () => {
     let engine: SearchEngine;
     before(async () => {
@@ -27,7 +27,7 @@ export function describeAdminConformance(open: OpenEngine): void {
     });
 
     test('create answers acknowledged and refuses an existing or invalid name', async () => {
-      const name = 'conformance-created';
+      const name = target.index('conformance-created');
       await dropIndex(engine, name);
       assert.deepEqual(await engine.createIndex(name, { settings: { number_of_replicas: 0 } }), {
         acknowledged: true,
@@ -58,17 +58,22 @@ export function describeAdminConformance(open: OpenEngine): void {
           })
         ).hits.hits.map((h) => `${h._index}/${h._id}`);
       assert.deepEqual(await ids(`${A},${B}`), [`${A}/a1`, `${A}/a2`, `${B}/b1`]);
-      assert.deepEqual(await ids('conformance-pattern-*'), [`${A}/a1`, `${A}/a2`, `${B}/b1`]);
+      assert.deepEqual(await ids(`${target.index('conformance-pattern-')}*`), [
+        `${A}/a1`,
+        `${A}/a2`,
+        `${B}/b1`,
+      ]);
       const all = await ids('_all');
       for (const expected of [`${A}/a1`, `${B}/b1`, `${OTHER}/o1`]) assert.ok(all.includes(expected));
       assert.equal(
-        (await engine.count('conformance-pattern-*', { query: { term: { kind: 'x' } } })).count,
+        (await engine.count(`${target.index('conformance-pattern-')}*`, { query: { term: { kind: 'x' } } }))
+          .count,
         2,
       );
     });
 
     test('aggregates across the indices of a pattern', async () => {
-      const response = await engine.search('conformance-pattern-*', {
+      const response = await engine.search(`${target.index('conformance-pattern-')}*`, {
         size: 0,
         aggs: { kinds: { terms: { field: 'kind' } }, total: { sum: { field: 'n' } } },
       });
@@ -84,32 +89,32 @@ export function describeAdminConformance(open: OpenEngine): void {
     });
 
     test('a missing concrete index is index_not_found_exception, a wildcard matching nothing is empty', async () => {
-      const error = await expectSearchError(engine.search('conformance-nope', {}), {
+      const error = await expectSearchError(engine.search(target.index('conformance-nope'), {}), {
         status: 404,
         type: 'index_not_found_exception',
-        reason: 'no such index [conformance-nope]',
+        reason: `no such index [${target.index('conformance-nope')}]`,
       });
       assert.equal(error.toJSON().error.root_cause[0]?.type, 'index_not_found_exception');
-      await expectSearchError(engine.search(`${A},conformance-nope`, {}), {
+      await expectSearchError(engine.search(`${A},${target.index('conformance-nope')}`, {}), {
         status: 404,
         type: 'index_not_found_exception',
       });
-      await expectSearchError(engine.count('conformance-nope'), {
+      await expectSearchError(engine.count(target.index('conformance-nope')), {
         status: 404,
         type: 'index_not_found_exception',
       });
-      const empty = await engine.search('conformance-nothing-*', {});
+      const empty = await engine.search(`${target.index('conformance-nothing-')}*`, {});
       assert.equal(empty.hits.total?.value, 0);
       assert.deepEqual(empty.hits.hits, []);
     });
 
     test('lists indices with document counts and reads mappings by pattern', async () => {
-      const rows = await engine.listIndices('conformance-pattern-*');
+      const rows = await engine.listIndices(`${target.index('conformance-pattern-')}*`);
       assert.deepEqual(rows.map((r) => [r.index, r['docs.count'], r.status]).sort(), [
         [A, '2', 'open'],
         [B, '1', 'open'],
       ]);
-      const mappings = await engine.getMapping('conformance-pattern-*');
+      const mappings = await engine.getMapping(`${target.index('conformance-pattern-')}*`);
       assert.deepEqual(Object.keys(mappings).sort(), [A, B]);
       assert.deepEqual(mappings[A]?.mappings.properties?.kind, { type: 'keyword' });
     });

@@ -5,19 +5,20 @@ import type { SearchEngine } from '../search-engine.js';
 import {
   agg,
   buckets,
+  type ConformanceTarget,
   dropIndex,
   expectSearchError,
   keyCounts,
-  type OpenEngine,
   seedIndex,
 } from './conformance-helpers.js';
 import { WEBLOG_DOCS, WEBLOG_INDEX_OPTIONS } from './weblog-fixture.js';
 
-const INDEX = 'conformance-aggs';
 const JAN_1 = { range: { '@timestamp': { lt: '2024-01-02T00:00:00Z' } } };
 const hour = (h: number) => Date.UTC(2024, 0, 1, h);
 
-export function describeAggregationConformance(open: OpenEngine): void {
+export function describeAggregationConformance(target: ConformanceTarget): void {
+  const { open } = target;
+  const INDEX = target.index('conformance-aggs');
   describe('aggregations', () => {
     let engine: SearchEngine;
     const aggs = async (aggregations: Record<string, unknown>, query?: unknown) =>

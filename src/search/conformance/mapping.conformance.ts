@@ -4,17 +4,17 @@ import { after, before, describe, test } from 'node:test';
 import type { SearchEngine } from '../search-engine.js';
 import {
   agg,
+  type ConformanceTarget,
   dropIndex,
   expectSearchError,
   idSet,
   keyCounts,
-  type OpenEngine,
 } from './conformance-helpers.js';
 
-const DYNAMIC = 'conformance-dynamic';
-const STRICT = 'conformance-strict';
-
-export function describeMappingConformance(open: OpenEngine): void {
+export function describeMappingConformance(target: ConformanceTarget): void {
+  const { open } = target;
+  const DYNAMIC = target.index('conformance-dynamic');
+  const STRICT = target.index('conformance-strict');
   describe('mappings', () => {
     let engine: SearchEngine;
     before(async () => {
@@ -159,7 +159,7 @@ export function describeMappingConformance(open: OpenEngine): void {
 
     test('an unknown field type in a mapping is a mapper_parsing_exception', async () => {
       await expectSearchError(
-        engine.createIndex('conformance-bad-mapping', {
+        engine.createIndex(target.index('conformance-bad-mapping'), {
           mappings: { properties: { x: { type: 'no_such_type' } } },
         }),
         {
@@ -168,7 +168,7 @@ export function describeMappingConformance(open: OpenEngine): void {
           reason: 'No handler for type [no_such_type] declared on field [x]',
         },
       );
-      assert.equal(await engine.indexExists('conformance-bad-mapping'), false);
+      assert.equal(await engine.indexExists(target.index('conformance-bad-mapping')), false);
     });
   });
 }

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { SearchEngine } from '../search-engine.js';
 import type { SearchRequest } from '../search-request.js';
-import { dropIndex, idSet, ids, type OpenEngine, seedIndex } from './conformance-helpers.js';
+import { type ConformanceTarget, dropIndex, idSet, ids, seedIndex } from './conformance-helpers.js';
 import { WEBLOG_DOCS, WEBLOG_INDEX_OPTIONS } from './weblog-fixture.js';
 
-const INDEX = 'conformance-query';
-
-export function describeQueryConformance(open: OpenEngine): void {
+export function describeQueryConformance(target: ConformanceTarget): void {
+  const { open } = target;
+  const INDEX = target.index('conformance-query');
   describe('query DSL', () => {
     let engine: SearchEngine;
     const find = async (query: unknown, extra: SearchRequest = {}) =>

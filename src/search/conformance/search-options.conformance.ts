@@ -2,13 +2,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { SearchEngine } from '../search-engine.js';
-import { dropIndex, expectSearchError, ids, type OpenEngine, seedIndex } from './conformance-helpers.js';
+import {
+  type ConformanceTarget,
+  dropIndex,
+  expectSearchError,
+  ids,
+  seedIndex,
+} from './conformance-helpers.js';
 import { WEBLOG_DOCS, WEBLOG_INDEX_OPTIONS } from './weblog-fixture.js';
 
-const INDEX = 'conformance-options';
 const BY_TIME = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'];
 
-export function describeSearchOptionsConformance(open: OpenEngine): void {
+export function describeSearchOptionsConformance(target: ConformanceTarget): void {
+  const { open } = target;
+  const INDEX = target.index('conformance-options');
   describe('search options', () => {
     let engine: SearchEngine;
     before(async () => {
@@ -68,7 +75,13 @@ export function describeSearchOptionsConformance(open: OpenEngine): void {
         sort: ['_score'],
       });
       assert.deepEqual(ids(byScore), ['4', '9']);
-      assert.equal(typeof byScore.hits.hits[0]!.sort?.[0], 'number');
+      // `_score` descending alone is the default relevance order: clusters return no sort values.
+      assert.equal(byScore.hits.hits[0]!.sort, undefined);
+      const withTiebreak = await engine.search(INDEX, {
+        query: { match: { message: 'timeout' } },
+        sort: ['_score', { _id: 'asc' }],
+      });
+      assert.equal(typeof withTiebreak.hits.hits[0]!.sort?.[0], 'number');
       const byField = await engine.search(INDEX, {
         sort: 'bytes',
         size: 3,
@@ -146,6 +159,48 @@ export function describeSearchOptionsConformance(open: OpenEngine): void {
         rootCauseType: 'illegal_argument_exception',
         reason: 'Text fields are not optimised for operations that require per-document field data',
       });
+    });
+
+    test('scan of an index without documents or mappings, or of a wildcard matching nothing, yields no pages', async () => {
+      const empty = target.index('conformance-scan-empty');
+      await dropIndex(engine, empty);
+      await engine.createIndex(empty, { settings: { number_of_replicas: 0 } });
+      try {
+        for (const pattern of [empty, `${target.index('conformance-scan-nothing-')}*`]) {
+          const pages: unknown[] = [];
+          for await (const page of engine.scan(pattern, { pageSize: 2 })) pages.push(page);
+          assert.deepEqual(pages, [], pattern);
+        }
+        await expectSearchError(
+          (async () => {
+            for await (const _ of engine.scan(target.index('conformance-scan-missing'))) break;
+          })(),
+          { status: 404, type: 'index_not_found_exception' },
+        );
+      } finally {
+        await dropIndex(engine, empty);
+      }
+    });
+
+    test("a scan abandoned after its first page resumes from that page's cursor", async () => {
+      const iterator = engine
+        .scan(INDEX, { pageSize: 3, sort: [{ '@timestamp': 'desc' }] })
+        [Symbol.asyncIterator]();
+      const first = await iterator.next();
+      await iterator.return?.();
+      assert.ok(!first.done);
+      assert.deepEqual(
+        first.value.hits.map((h) => h._id),
+        ['10', '9', '8'],
+      );
+      const rest: string[] = [];
+      for await (const page of engine.scan(INDEX, {
+        pageSize: 3,
+        sort: [{ '@timestamp': 'desc' }],
+        searchAfter: first.value.searchAfter,
+      }))
+        rest.push(...page.hits.map((h) => h._id));
+      assert.deepEqual(rest, ['7', '6', '5', '4', '3', '2', '1']);
     });
 
     test('scan pages through every hit in sort order and resumes from a cursor', async () => {

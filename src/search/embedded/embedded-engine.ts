@@ -215,7 +215,8 @@ export class EmbeddedSearchEngine implements SearchEngine {
           },
           actions.length,
         );
-        for (const action of actions) writer.apply(action);
+        const serialized = options.serialized;
+        for (let i = 0; i < actions.length; i++) writer.apply(actions[i] as BulkAction, serialized?.[i]);
         writer.finish();
         results = writer.results;
         failed = writer.failed;

@@ -275,7 +275,11 @@ const PARSERS: Record<string, (body: Json, depth: number) => QueryNode> = {
     return { kind: 'ids', values: body.values.map(String), boost: boostOf(body) };
   },
   bool: (body, depth) => {
-    allowOnly('bool', body, ['must', 'should', 'must_not', 'filter', 'minimum_should_match', 'boost']);
+    // ES parses bool with an ObjectParser: an unknown key is an x_content_parse_exception (7.10, OpenSearch 2/3).
+    for (const key of Object.keys(body)) {
+      if (!['must', 'should', 'must_not', 'filter', 'minimum_should_match', 'boost'].includes(key))
+        throw contentParseError(`[bool] unknown field [${key}]`);
+    }
     return {
       kind: 'bool',
       must: clauses(body.must, 'must', depth),

@@ -115,6 +115,7 @@ export function executeSearch(
     }
   }
   const sortsByScore = sort.some((c) => c.kind === 'score');
+  const relevanceOnly = sort.length === 1 && sort[0]!.kind === 'score' && sort[0]!.desc;
   const trackScores = request.track_scores === true || sortsByScore;
 
   const aggsNeedScores = aggs.some((a) => a.needsScores === true);
@@ -171,7 +172,8 @@ export function executeSearch(
           _score: score,
         };
         if (source.enabled) hit._source = filterSource(target.source(c.doc), source);
-        if (request.sort !== undefined || searchAfter !== undefined)
+        // A sort of `_score` descending alone is ES's default relevance order: no sort values.
+        if ((request.sort !== undefined && !relevanceOnly) || searchAfter !== undefined)
           hit.sort = accessors[c.t]!.map((read) => read(c.doc));
         hits.push(hit as unknown as SearchHit);
       }

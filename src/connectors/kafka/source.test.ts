@@ -1,0 +1,242 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { SourceMessage } from '../../core/source.js';
+import { fakeSourceContext } from '../../testing/connector-contexts.js';
+import type {
+  KafkaAdmin,
+  KafkaClientFactory,
+  KafkaConsumer,
+  KafkaConsumerHandlers,
+  RawKafkaRecord,
+  TopicPartition,
+  TopicPartitionOffset,
+} from './client/kafka-client.js';
+import type { KafkaRecord } from './kafka-record.js';
+import { kafkaSource } from './source.js';
+
+/** A consumer the test drives: it assigns, delivers and revokes by hand and records pauses and commits. */
+class FakeConsumer implements KafkaConsumer {
+  handlers: KafkaConsumerHandlers | undefined;
+  readonly commits: TopicPartitionOffset[][] = [];
+  pauses = 0;
+  resumes = 0;
+  async start(handlers: KafkaConsumerHandlers): Promise<void> {
+    this.handlers = handlers;
+  }
+  pause(): void {
+    this.pauses++;
+  }
+  resume(): void {
+    this.resumes++;
+  }
+  async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    this.commits.push([...offsets]);
+  }
+  async committed(): Promise<Map<string, number>> {
+    return new Map();
+  }
+  async close(): Promise<void> {}
+  assign(...partitions: TopicPartition[]): void {
+    this.handlers!.onAssigned(partitions);
+  }
+  deliver(topic: string, partition: number, offsets: number[], value = (o: number) => `{"n":${o}}`): void {
+    this.handlers!.onRecords(offsets.map((offset) => raw(topic, partition, offset, value(offset))));
+  }
+}
+
+function raw(topic: string, partition: number, offset: number, text: string): RawKafkaRecord {
+  return {
+    topic,
+    partition,
+    offset,
+    timestampMs: 1_000 + offset,
+    key: Buffer.from(`k${offset}`),
+    value: Buffer.from(text),
+    headers: new Map([['h', Buffer.from('v')]]),
+  };
+}
+
+function fakeClient(consumer: FakeConsumer): KafkaClientFactory {
+  const admin: KafkaAdmin = {
+    createTopic: async () => {},
+    describeTopics: async () => new Map(),
+    listTopics: async () => ['events', 'other', '__consumer_offsets'],
+    offsetsForTimestamp: async () => new Map([[0, 5]]),
+    endOffsets: async () => new Map(),
+    close: async () => {},
+  };
+  return { admin: () => admin, producer: () => assert.fail('no producer'), consumer: () => consumer };
+}
+
+async function started(options: Record<string, unknown> = {}, restored = new Map<string, unknown>()) {
+  const consumer = new FakeConsumer();
+  const ctx = fakeSourceContext({ batchSize: 3, restoredSplits: restored });
+  const source = kafkaSource<KafkaRecord>({
+    bootstrap: '127.0.0.1:9092',
+    topics: ['events'],
+    client: fakeClient(consumer),
+    ...options,
+  });
+  const reader = source.createReader(ctx);
+  const first = reader.read();
+  await new Promise((resolve) => setImmediate(resolve));
+  return { consumer, ctx, reader, first };
+}
+
+function data<T>(message: SourceMessage<T>) {
+  assert.equal(message.kind, 'data');
+  return message as Extract<SourceMessage<T>, { kind: 'data' }>;
+}
+
+describe('kafkaSource (against a fake client)', () => {
+  it('announces assigned partitions as splits, then emits batches per partition with the next offset as state', async () => {
+    const { consumer, reader, first } = await started();
+    consumer.assign({ topic: 'events', partition: 0 }, { topic: 'events', partition: 1 });
+    assert.deepEqual(await first, { kind: 'splits', added: ['kafka:events/0', 'kafka:events/1'] });
+    consumer.deliver('events', 0, [0, 1, 2, 3]);
+    consumer.deliver('events', 1, [7]);
+    const a = data(await reader.read());
+    assert.equal(a.batch.origin, 'kafka:events/0');
+    assert.deepEqual(a.batch.positions, [0, 1, 2]);
+    assert.deepEqual(a.batch.timestampsMs, [1000, 1001, 1002]);
+    assert.equal(a.state, 3);
+    assert.deepEqual(a.batch.values[0], {
+      key: 'k0',
+      value: { n: 0 },
+      headers: { h: 'v' },
+      topic: 'events',
+      partition: 0,
+      offset: 0,
+      timestampMs: 1000,
+    });
+    const b = data(await reader.read());
+    assert.equal(b.batch.origin, 'kafka:events/1');
+    assert.equal(b.state, 8);
+    const c = data(await reader.read());
+    assert.deepEqual([c.batch.origin, c.state], ['kafka:events/0', 4]);
+  });
+
+  it('dead-letters a record that is not JSON with its topic, partition and offset, and moves the state past it', async () => {
+    const { consumer, ctx, reader, first } = await started({ valueOnly: true });
+    consumer.assign({ topic: 'events', partition: 2 });
+    await first;
+    consumer.deliver('events', 2, [10, 11, 12], (o) => (o === 11 ? 'not json' : `{"n":${o}}`));
+    const message = data(await reader.read());
+    assert.deepEqual(message.batch.values, [{ n: 10 }, { n: 12 }]);
+    assert.deepEqual(message.batch.positions, [10, 12]);
+    assert.equal(message.state, 13);
+    assert.equal(ctx.deadLetters.length, 1);
+    assert.equal(ctx.deadLetters[0]?.origin, 'kafka:events/2');
+    assert.equal(ctx.deadLetters[0]?.position, 11);
+    assert.match(ctx.deadLetters[0]?.reason ?? '', /topic events partition 2 offset 11/);
+    assert.equal(ctx.deadLetters[0]?.record, 'not json');
+  });
+
+  it('continues a restored split after its state, skipping records the snapshot already covers', async () => {
+    const { consumer, reader, first } = await started({ valueOnly: true }, new Map([['kafka:events/0', 2]]));
+    consumer.assign({ topic: 'events', partition: 0 });
+    await first;
+    consumer.deliver('events', 0, [0, 1, 2, 3]);
+    const message = data(await reader.read());
+    assert.deepEqual(message.batch.positions, [2, 3]);
+  });
+
+  it('starts from a timestamp at the offsets the broker names for it', async () => {
+    const { consumer, reader, first } = await started({ valueOnly: true, startFrom: { timestampMs: 5 } });
+    consumer.assign({ topic: 'events', partition: 0 });
+    await first;
+    consumer.deliver('events', 0, [3, 4, 5, 6]);
+    assert.deepEqual(data(await reader.read()).batch.positions, [5, 6]);
+  });
+
+  it('pauses fetching when its buffer is full and resumes once it drained to half', async () => {
+    const { consumer, reader, first } = await started({ valueOnly: true, maxBufferedRecords: 6 });
+    consumer.assign({ topic: 'events', partition: 0 });
+    await first;
+    consumer.deliver('events', 0, [0, 1, 2, 3, 4, 5]);
+    assert.equal(consumer.pauses, 1);
+    await reader.read();
+    assert.equal(consumer.resumes, 1, 'resumed at 3 of 6 buffered');
+  });
+
+  it('on a rebalance drops unreturned records of the revoked partitions, hands them over and commits the returned offsets', async () => {
+    const consumer = new FakeConsumer();
+    const ctx = fakeSourceContext({ batchSize: 2 });
+    const handedOver: string[][] = [];
+    const reader = kafkaSource({
+      bootstrap: '127.0.0.1:9092',
+      topics: ['events'],
+      client: fakeClient(consumer),
+    }).createReader({
+      ...ctx,
+      handOver: async (splits) => {
+        handedOver.push([...splits]);
+        return new Map([['kafka:events/0', 2]]);
+      },
+    });
+    const first = reader.read();
+    await new Promise((resolve) => setImmediate(resolve));
+    consumer.assign({ topic: 'events', partition: 0 });
+    await first;
+    consumer.deliver('events', 0, [0, 1, 2, 3]);
+    assert.equal(data(await reader.read()).state, 2);
+    await consumer.handlers!.onRevoke([{ topic: 'events', partition: 0 }]);
+    assert.deepEqual(handedOver, [['kafka:events/0']]);
+    assert.deepEqual(consumer.commits, [[{ topic: 'events', partition: 0, offset: 2 }]]);
+    consumer.deliver('events', 0, [4]);
+    const pending = reader.read();
+    consumer.assign({ topic: 'events', partition: 1 });
+    assert.deepEqual(await pending, { kind: 'splits', added: ['kafka:events/1'] });
+  });
+
+  it('commits the offsets of owned splits when a checkpoint completes', async () => {
+    const { consumer, reader, first } = await started();
+    consumer.assign({ topic: 'events', partition: 0 });
+    await first;
+    await reader.onCheckpointComplete!(
+      1,
+      new Map<string, unknown>([
+        ['kafka:events/0', 42],
+        ['file:x', 3],
+        ['kafka:events/9', 1],
+      ]),
+    );
+    assert.deepEqual(consumer.commits, [[{ topic: 'events', partition: 0, offset: 42 }]]);
+  });
+
+  it('ends on stop after committing what the job processed', async () => {
+    const { consumer, ctx, reader, first } = await started();
+    consumer.assign({ topic: 'events', partition: 0 });
+    await first;
+    ctx.controller.abort();
+    assert.deepEqual(await reader.read(), { kind: 'end' });
+    assert.equal(consumer.commits.length, 1, 'one (empty) commit from the hand-over');
+  });
+
+  it('resolves a topic pattern against the existing topics, without internal ones', async () => {
+    const consumer = new FakeConsumer();
+    let topics: readonly string[] = [];
+    const client = fakeClient(consumer);
+    const reader = kafkaSource({
+      bootstrap: '127.0.0.1:9092',
+      topicPattern: '^(events|__consumer_offsets)$',
+      client: {
+        ...client,
+        consumer: (options) => {
+          topics = options.topics;
+          return consumer;
+        },
+      },
+    }).createReader(fakeSourceContext());
+    void reader.read();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(topics, ['events']);
+  });
+
+  it('refuses options with both topics and a pattern', () => {
+    assert.throws(
+      () => kafkaSource({ bootstrap: 'a:1', topics: ['x'], topicPattern: 'y' }),
+      /exactly one of topics and topicPattern/,
+    );
+  });
+});
