@@ -1,8 +1,8 @@
 import type { Clock } from '../core/clock.js';
 import { DEAD_LETTERS, type DeadLetter } from '../core/dead-letter.js';
 import { formatPosition } from '../core/errors.js';
-import { redactText } from '../core/redact.js';
 import { batchOfValues } from '../core/record-batch.js';
+import { redactText } from '../core/redact.js';
 import type { SinkWriter } from '../core/sink.js';
 import type { InstanceOutput } from './instance-output.js';
 import { addToCounter, type JobMetrics } from './job-metrics.js';

@@ -190,7 +190,7 @@ describe('search sink against real clusters', () => {
       };
       assert.equal(letter.error.type, 'mapper_parsing_exception');
       assert.deepEqual(JSON.parse(letter.document), records[37]);
-      assert.equal(letter.position, 38, "fromCollection numbers records from 1");
+      assert.equal(letter.position, 38, 'fromCollection numbers records from 1');
     } finally {
       await engine.deleteIndex(index).catch(() => undefined);
       await engine.deleteIndex(dead).catch(() => undefined);
