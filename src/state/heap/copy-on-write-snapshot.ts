@@ -58,10 +58,14 @@ export class KeyedTableSnapshot<S> implements TableSnapshotCursor {
   take(maxEntries: number, emit: (row: unknown[]) => void): number {
     const start = this.next;
     const end = Math.min(this.keys.length, start + maxEntries);
+    // Taking the whole table at once (a sync snapshot, or a small table): no touch can come between
+    // entries, so skip marking them WRITTEN; a later touch then stashes a copy no one reads (harmless).
+    const mark = start > 0 || end < this.keys.length;
+    const savedMap = this.saved;
     for (; this.next < end; this.next++) {
       const key = this.keys[this.next] as Key;
-      const saved = this.saved.get(key);
-      this.saved.set(key, WRITTEN);
+      const saved = savedMap.size === 0 ? undefined : savedMap.get(key);
+      if (mark) savedMap.set(key, WRITTEN);
       // A frozen key's first touch saw it present, so ABSENT/WRITTEN cannot occur here.
       const stored = saved === undefined ? this.live.get(key) : saved;
       if (stored === undefined || stored === ABSENT || stored === WRITTEN) continue;
