@@ -11,7 +11,7 @@ import { BoundedQueue } from './bounded-queue.js';
 import { DeadLetterRouter } from './dead-letter-router.js';
 import type { JobClient, JobResult } from './job-client.js';
 import { addToCounter, JobMetrics } from './job-metrics.js';
-import type { JobSnapshot } from './job-snapshot.js';
+import type { JobSnapshot, OperatorSnapshot } from './job-snapshot.js';
 import type { NodeRuntime } from './node-runtime.js';
 import { OperatorNodeRuntime } from './operator-node-runtime.js';
 import { PendingWrites } from './pending-writes.js';
@@ -131,25 +131,27 @@ export class JobRunner implements JobClient {
    * first, then sources' split states, operators' and keyed state, and sinks' own state are taken.
    */
   snapshot(): Promise<JobSnapshot> {
-    return this.loop.atBoundary(() => this.takeSnapshot());
+    // The cut is taken at the boundary; keyed state is streamed after it while the job goes on
+    // (wrapped in an object so the boundary action does not wait for the streaming).
+    return this.loop.atBoundary(() => this.beginSnapshot()).then((s) => s.done);
   }
 
-  private async takeSnapshot(): Promise<JobSnapshot> {
+  /** At a message boundary: flushes sinks, takes the cut, returns the snapshot once keyed state is written. */
+  private async beginSnapshot(): Promise<{ readonly done: Promise<JobSnapshot> }> {
     await this.flushSinks();
     const sources: Record<string, ReturnType<SourceNodeRuntime['snapshot']>> = {};
-    for (const pump of this.pumps) sources[pump.node.id] = pump.node.snapshot();
-    const operators: Record<string, ReturnType<OperatorNodeRuntime['snapshot']>> = {};
-    for (const op of this.operators) operators[op.id] = op.snapshot();
+    for (const pump of this.pumps) sources[pump.node.id] = structuredClone(pump.node.snapshot());
     const sinks: Record<string, unknown> = {};
-    for (const sink of this.sinks) sinks[sink.id] = sink.writer?.snapshot?.();
-    return structuredClone({
-      formatVersion: 1 as const,
-      jobName: this.plan.name,
-      takenAtMs: this.options.clock.nowMs(),
-      sources,
-      operators,
-      sinks,
+    for (const sink of this.sinks) sinks[sink.id] = structuredClone(sink.writer?.snapshot?.());
+    const takenAtMs = this.options.clock.nowMs();
+    // Each op.snapshot() takes its operator state and freezes its keyed state now, synchronously.
+    const operatorParts = this.operators.map((op) => op.snapshot().then((part) => [op.id, part] as const));
+    const done = Promise.all(operatorParts).then((parts) => {
+      const operators: Record<string, OperatorSnapshot> = {};
+      for (const [id, part] of parts) operators[id] = part;
+      return { formatVersion: 1 as const, jobName: this.plan.name, takenAtMs, sources, operators, sinks };
     });
+    return { done };
   }
 
   private fail(e: unknown): void {

@@ -3,6 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { deserialize, serialize } from 'node:v8';
 import { StreamEnvironment } from '../api/stream-environment.js';
 import { fileSource } from '../connectors/file/source.js';
 import type { RecordBatch } from '../core/record-batch.js';
@@ -107,8 +108,8 @@ describe('snapshot and restore of a running job', () => {
     assert.ok(splits.size >= 1, 'split states were recorded');
     assert.ok(snapshot.operators['per-minute']?.keyed !== undefined, 'window state was snapshotted');
 
-    // The snapshot is plain data: it survives JSON, as a checkpoint file would keep it.
-    const stored = JSON.parse(JSON.stringify(snapshot)) as JobSnapshot;
+    // The snapshot is plain data: it survives v8 serialization, as a checkpoint file keeps it.
+    const stored = deserialize(serialize(snapshot)) as JobSnapshot;
 
     const second = new CountingSink();
     const env2 = StreamEnvironment.create({ batchSize: 7, log: () => {}, restoreFrom: stored });

@@ -2,7 +2,8 @@ import type { KeyedStateSnapshot } from '../state/state-backend.js';
 import type { SplitProgressSnapshot } from '../time/split-watermarks.js';
 
 /**
- * A whole job's state at one message boundary (format 1), plain structured-cloneable data:
+ * A whole job's state at one message boundary (format 1), plain data that survives structuredClone
+ * and v8.serialize (not JSON: keyed state may hold ±Infinity namespaces):
  *   { formatVersion: 1, jobName, takenAtMs,
  *     sources:   { [sourceId]: { splits: [split, resumeState][], watermarks?: { splits: [split, progress][] } } },
  *     operators: { [operatorId]: { instances: (state | undefined)[], keyed?: KeyedStateSnapshot } },

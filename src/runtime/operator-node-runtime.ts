@@ -5,6 +5,7 @@ import { routeRecordFailure } from '../core/record-failure.js';
 import type { OperatorPlanNode } from '../plan/job-plan.js';
 import { keyGroupRangeForSubtask } from '../state/key-groups.js';
 import type { KeyedOperator, KeyedOperatorContext } from '../state/keyed-operator.js';
+import { CollectingSnapshotWriter } from '../state/keyed-state-snapshot.js';
 import type { KeyedStateBackend, KeyedStateSnapshot } from '../state/state-backend.js';
 import { InstanceOutput } from './instance-output.js';
 import { addToCounter } from './job-metrics.js';
@@ -124,17 +125,27 @@ export class OperatorNodeRuntime extends NodeRuntime {
     for (const inst of this.instances) inst.operator.endInput?.();
   }
 
-  /** Operator state per instance and the keyed state of all instances (by key group). */
-  snapshot(): OperatorSnapshot {
-    const instances = this.instances.map((inst) => inst.operator.snapshot?.());
-    if (!this.node.keyed) return { instances };
-    const parts = this.instances.map((inst) => (inst.backend as KeyedStateBackend).snapshot());
-    const keyed: KeyedStateSnapshot = {
-      formatVersion: 1,
-      maxParallelism: this.services.maxParallelism,
-      keyGroups: parts.flatMap((p) => p.keyGroups).sort((a, b) => a.keyGroup - b.keyGroup),
-    };
-    return { instances, keyed };
+  /**
+   * Operator state per instance, taken now, and the keyed state of all instances (by key group),
+   * frozen now (copy-on-write) and streamed afterwards: the returned promise settles once every
+   * backend wrote its chunks, while the job goes on processing. Call at a message boundary.
+   */
+  snapshot(): Promise<OperatorSnapshot> {
+    const instances = this.instances.map((inst) => structuredClone(inst.operator.snapshot?.()));
+    if (!this.node.keyed) return Promise.resolve({ instances });
+    const writers = this.instances.map(() => new CollectingSnapshotWriter());
+    const streaming = this.instances.map((inst, i) =>
+      (inst.backend as KeyedStateBackend).snapshotTo(writers[i] as CollectingSnapshotWriter),
+    );
+    return Promise.all(streaming).then(() => {
+      const parts = writers.map((w) => w.result());
+      const keyed: KeyedStateSnapshot = {
+        formatVersion: 1,
+        maxParallelism: this.services.maxParallelism,
+        keyGroups: parts.flatMap((p) => p.keyGroups).sort((a, b) => a.keyGroup - b.keyGroup),
+      };
+      return { instances, keyed };
+    });
   }
 
   async close(): Promise<void> {

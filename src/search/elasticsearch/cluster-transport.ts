@@ -58,11 +58,19 @@ export class ClusterTransport {
       );
     }
     const ca = tls?.caFile !== undefined ? readCa(tls.caFile) : tls?.ca;
+    const pinned = tls?.caFingerprint !== undefined;
     this.pool = new ClusterConnectionPool({
       Connection: UndiciConnection,
       ...(connection.auth === undefined ? {} : { auth: transportAuth(connection.auth) }),
-      ...(ca !== undefined || tls?.insecure
-        ? { tls: { ...(ca === undefined ? {} : { ca }), rejectUnauthorized: !tls?.insecure } }
+      // A CA fingerprint pins the CA instead of the system trust store: the chain is then checked
+      // by that fingerprint (in the transport's connector), not by Node's verification.
+      ...(ca !== undefined || tls?.insecure || pinned
+        ? {
+            tls: {
+              ...(ca === undefined ? {} : { ca }),
+              rejectUnauthorized: !tls?.insecure && !(pinned && ca === undefined),
+            },
+          }
         : {}),
       ...(tls?.caFingerprint === undefined ? {} : { caFingerprint: tls.caFingerprint }),
       resurrectStrategy: 'ping',
@@ -79,6 +87,8 @@ export class ClusterTransport {
       enableMetaHeader: false,
       name: 'sluice',
       redaction: { type: 'replace' },
+      // No spans: they would carry query bodies to whatever tracer a host process registers.
+      openTelemetry: { enabled: false },
     });
   }
 
@@ -104,6 +114,44 @@ export class ClusterTransport {
         },
       );
       return { statusCode: result.statusCode ?? 200, body: result.body };
+    } catch (e) {
+      throw toEngineError(e, (text) => this.connection.redact(text));
+    }
+  }
+
+  /**
+   * A request passed through as text: answers the cluster's status, content type and body, also
+   * for errors (scrubbed of the connection's secrets); throws only when the cluster is unreachable.
+   */
+  async forward(request: {
+    method: string;
+    path: string;
+    querystring: string;
+    body: string | undefined;
+    headers: IncomingHttpHeaders;
+  }): Promise<{ status: number; contentType: string; body: string }> {
+    try {
+      const result = await this.transport.request<unknown>(
+        {
+          method: request.method,
+          path: request.path,
+          ...(request.body === undefined || request.body === '' ? {} : { body: request.body }),
+          querystring: request.querystring,
+        },
+        { meta: true, headers: request.headers, ignore: [400, 401, 403, 404, 405, 406, 409, 413, 429, 500] },
+      );
+      const raw = result.body;
+      const text =
+        typeof raw === 'string'
+          ? raw
+          : raw === undefined || raw === true || raw === false
+            ? ''
+            : JSON.stringify(raw);
+      return {
+        status: result.statusCode ?? 200,
+        contentType: String(result.headers?.['content-type'] ?? 'application/json'),
+        body: this.connection.redact(text),
+      };
     } catch (e) {
       throw toEngineError(e, (text) => this.connection.redact(text));
     }

@@ -78,7 +78,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
     });
     this.clock = options.clock ?? systemClock;
     this.sync();
-    this.replica = openReplica(options.dataDir, mode);
+    this.replica = openReplica(options.dataDir, mode, options.clock);
     this.checkpointer = mode === 'worker' ? new Checkpointer(options.dataDir) : undefined;
   }
 

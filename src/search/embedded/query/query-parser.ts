@@ -15,13 +15,13 @@
  */
 import { contentParseError, parsingError, SearchEngineError } from '../../search-engine-error.js';
 import { isPlainObject } from '../mapping/index-mapping.js';
+import { MAX_CLAUSE_COUNT, MAX_NESTED_DEPTH, NESTED_DEPTH_REASON, tooManyClauses } from './query-limits.js';
 import type { FieldBoost, MinimumShouldMatch, QueryNode } from './query-node.js';
 import { parseQueryString } from './query-string-parser.js';
 
 type Json = Record<string, unknown>;
 
-export const MAX_NESTED_DEPTH = 20;
-export const MAX_CLAUSE_COUNT = 1024;
+export { MAX_CLAUSE_COUNT, MAX_NESTED_DEPTH } from './query-limits.js';
 
 export function parseQuery(json: unknown): QueryNode {
   const node = parseAt(json, 0);
@@ -47,25 +47,14 @@ function parseAt(json: unknown, depth: number): QueryNode {
 /** Parses the queries one compound query holds (under `field`), one level deeper. */
 function inner(name: string, field: string, json: unknown, depth: number): QueryNode {
   if (depth + 1 > MAX_NESTED_DEPTH) {
+    const cause = { type: 'illegal_argument_exception', reason: NESTED_DEPTH_REASON };
     throw new SearchEngineError(
       'x_content_parse_exception',
       `[${name}] failed to parse field [${field}]`,
       400,
       {
-        rootCause: [
-          {
-            type: 'illegal_argument_exception',
-            reason:
-              'The nested depth of the query exceeds the maximum nested depth for bool queries set in [indices.query.bool.max_nested_depth]',
-          },
-        ],
-        extra: {
-          caused_by: {
-            type: 'illegal_argument_exception',
-            reason:
-              'The nested depth of the query exceeds the maximum nested depth for bool queries set in [indices.query.bool.max_nested_depth]',
-          },
-        },
+        rootCause: [cause],
+        extra: { caused_by: cause },
       },
     );
   }
@@ -84,9 +73,7 @@ function checkClauseCount(root: QueryNode): void {
     else if (node.kind === 'constant_score') children = [node.filter];
     else if (node.kind === 'multi_field') clauses += node.fields.length;
     if (node.kind !== 'constant_score') clauses += children.length;
-    if (clauses > MAX_CLAUSE_COUNT) {
-      throw new SearchEngineError('too_many_clauses', `maxClauseCount is set to ${MAX_CLAUSE_COUNT}`, 400);
-    }
+    if (clauses > MAX_CLAUSE_COUNT) throw tooManyClauses();
     for (const child of children) pending.push(child);
   }
 }
@@ -133,7 +120,7 @@ const PARSERS: Record<string, (body: Json, depth: number) => QueryNode> = {
     return {
       kind: 'match_phrase',
       field,
-      text: String(requireScalar('match_phrase', opts.query, 'query')),
+      text: shown(requireScalar('match_phrase', opts.query, 'query')),
       boost: boostOf(opts),
       lenient: false,
     };
@@ -153,7 +140,7 @@ const PARSERS: Record<string, (body: Json, depth: number) => QueryNode> = {
     const type = body.type ?? 'best_fields';
     if (type !== 'best_fields' && type !== 'most_fields' && type !== 'phrase') {
       throw parsingError(
-        `[multi_match] query type [${String(type)}] is not supported by the embedded engine (best_fields, most_fields, phrase)`,
+        `[multi_match] query type [${shown(type)}] is not supported by the embedded engine (best_fields, most_fields, phrase)`,
       );
     }
     const operator = operatorOf('multi_match', body.operator);
@@ -167,7 +154,7 @@ const PARSERS: Record<string, (body: Json, depth: number) => QueryNode> = {
       tieBreaker: numberOf('multi_match', body.tie_breaker, 'tie_breaker') ?? 0,
       build: (field, boost): QueryNode =>
         type === 'phrase'
-          ? { kind: 'match_phrase', field, text: String(text), boost, lenient }
+          ? { kind: 'match_phrase', field, text: shown(text), boost, lenient }
           : {
               kind: 'match',
               field,
@@ -194,8 +181,8 @@ const PARSERS: Record<string, (body: Json, depth: number) => QueryNode> = {
     const defaultFields =
       body.fields !== undefined
         ? fieldBoosts('query_string', body.fields)
-        : [{ field: String(body.default_field ?? '*'), boost: 1 }];
-    const node = parseQueryString(String(text), {
+        : [{ field: shown(body.default_field ?? '*'), boost: 1 }];
+    const node = parseQueryString(shown(text), {
       defaultFields,
       defaultOperator: operatorOf('query_string', body.default_operator),
       lenient: body.lenient === true || defaultFields.some((f) => f.field.includes('*')),
@@ -329,15 +316,14 @@ function patternQuery(name: 'prefix' | 'wildcard', body: Json): QueryNode {
   const [field, spec] = singleField(name, body);
   const opts = isPlainObject(spec) ? spec : { value: spec };
   allowOnly(name, opts, ['value', 'boost', 'case_insensitive', ...(name === 'wildcard' ? ['wildcard'] : [])]);
-  const value = String(requireScalar(name, opts.value ?? opts.wildcard, 'value'));
+  const value = shown(requireScalar(name, opts.value ?? opts.wildcard, 'value'));
   return { kind: name, field, value, boost: boostOf(opts), caseInsensitive: opts.case_insensitive === true };
 }
 
 function clauses(value: unknown, field: string, depth: number): QueryNode[] {
   if (value === undefined) return [];
   if (Array.isArray(value)) {
-    if (value.length > MAX_CLAUSE_COUNT)
-      throw new SearchEngineError('too_many_clauses', `maxClauseCount is set to ${MAX_CLAUSE_COUNT}`, 400);
+    if (value.length > MAX_CLAUSE_COUNT) throw tooManyClauses();
     return value.map((q) => inner('bool', field, q, depth));
   }
   return [inner('bool', field, value, depth)];
@@ -385,21 +371,21 @@ function numberOf(name: string, value: unknown, what: string): number | undefine
 
 function operatorOf(name: string, value: unknown): 'or' | 'and' {
   if (value === undefined) return 'or';
-  const v = String(value).toLowerCase();
+  const v = shown(value).toLowerCase();
   if (v === 'or' || v === 'and') return v;
-  throw parsingError(`[${name}] query does not support operator [${String(value)}]`);
+  throw parsingError(`[${name}] query does not support operator [${shown(value)}]`);
 }
 
 function zeroTermsOf(value: unknown): 'none' | 'all' {
   if (value === undefined || value === 'none') return 'none';
   if (value === 'all') return 'all';
-  throw parsingError(`Unsupported zero_terms_query value [${String(value)}]`);
+  throw parsingError(`Unsupported zero_terms_query value [${shown(value)}]`);
 }
 
 export function msmOf(value: unknown): MinimumShouldMatch | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number' && Number.isInteger(value)) return { count: value };
-  const text = String(value).trim();
+  const text = shown(value).trim();
   if (/^-?\d+$/.test(text)) return { count: Number(text) };
   if (/^-?\d+(\.\d+)?%$/.test(text)) return { percent: Number(text.slice(0, -1)) };
   throw parsingError(
@@ -417,4 +403,16 @@ function fieldBoosts(name: string, value: unknown): FieldBoost[] {
     if (!Number.isFinite(boost)) throw parsingError(`[${name}] invalid boost in field [${f}]`);
     return { field: f.slice(0, at), boost };
   });
+}
+
+/** A value as error messages and names show it: scalars as text, anything else as JSON. */
+function shown(value: unknown): string {
+  if (typeof value === 'object' && value !== null) {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return '[object]';
+    }
+  }
+  return String(value);
 }
