@@ -42,7 +42,7 @@ export class Exchange {
   }
 
   private only(target: number, batch: RecordBatch<unknown>): Array<RecordBatch<unknown> | undefined> {
-    const out = new Array<RecordBatch<unknown> | undefined>(this.instances);
+    const out = new Array<RecordBatch<unknown> | undefined>(this.instances).fill(undefined);
     out[target] = batch;
     return out;
   }
