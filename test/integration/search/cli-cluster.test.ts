@@ -44,10 +44,15 @@ for (const cluster of CLUSTERS) {
       await engine.close();
     });
 
-    test('sluice run writes through the search sink, and search and indices read it back', () => {
+    test('sluice run writes through the search sink, and search and indices read it back', async () => {
       const run = sluice('run', '--no-progress', '--url', withPassword, FIXTURE, index, '500');
       assert.equal(run.code, 0, run.stderr);
-      const search = sluice('search', '--url', withPassword, '--json', '-n', '1', index);
+      // Acknowledged writes become searchable at the cluster's next refresh (1 s by default).
+      let search = sluice('search', '--url', withPassword, '--json', '-n', '1', index);
+      for (let i = 0; i < 10 && search.code === 0 && JSON.parse(search.stdout).hits.total.value < 500; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        search = sluice('search', '--url', withPassword, '--json', '-n', '1', index);
+      }
       assert.equal(search.code, 0, search.stderr);
       assert.deepEqual(JSON.parse(search.stdout).hits.total, { value: 500, relation: 'eq' });
       const indices = sluice('indices', '--url', withPassword);
