@@ -6,6 +6,7 @@ export { dataGenSource } from './connectors/datagen/source.js';
 export { createWebAccessGenerator, type WebAccessEvent } from './connectors/datagen/web-access-generator.js';
 export { fileSink } from './connectors/file/sink.js';
 export { fileSource } from './connectors/file/source.js';
+export { type KafkaRecord, kafkaSink, kafkaSource } from './connectors/kafka/index.js';
 export { printSink } from './connectors/print/sink.js';
 export { searchSink } from './connectors/search/sink.js';
 export { socketTextSource } from './connectors/socket/source.js';

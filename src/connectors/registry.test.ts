@@ -18,8 +18,8 @@ import { socketTextSourceSchema } from './socket/config.js';
 
 describe('connector registry', () => {
   it('lists every source and sink by name with a schema and a description', () => {
-    assert.deepEqual(Object.keys(sourceConnectors).sort(), ['datagen', 'file', 'socket', 'stdin']);
-    assert.deepEqual(Object.keys(sinkConnectors).sort(), ['file', 'print', 'search']);
+    assert.deepEqual(Object.keys(sourceConnectors).sort(), ['datagen', 'file', 'kafka', 'socket', 'stdin']);
+    assert.deepEqual(Object.keys(sinkConnectors).sort(), ['file', 'kafka', 'print', 'search']);
     for (const connector of [...Object.values(sourceConnectors), ...Object.values(sinkConnectors)]) {
       assert.ok(connector.description.length > 10, connector.name);
       assert.ok(Object.keys(connector.schema.shape).length > 0, connector.name);
@@ -53,10 +53,10 @@ describe('connector registry', () => {
 
   it('names the available connectors when asked for an unknown one', () => {
     assert.throws(
-      () => sourceConnector('kafka'),
+      () => sourceConnector('pulsar'),
       (e: unknown) =>
         e instanceof ConfigError &&
-        e.message === 'unknown source "kafka" (available: datagen, file, socket, stdin)',
+        e.message === 'unknown source "pulsar" (available: datagen, file, kafka, socket, stdin)',
     );
     assert.throws(() => sinkFromFlags('toString', {}), /unknown sink "toString"/);
   });

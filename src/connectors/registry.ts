@@ -9,6 +9,9 @@ import { fileSinkSchema, fileSourceSchema } from './file/config.js';
 import { fileSinkFromConfig } from './file/sink.js';
 import { fileSourceFromConfig } from './file/source.js';
 import { optionsFromFlags } from './flag-options.js';
+import { kafkaSinkSchema, kafkaSourceSchema } from './kafka/config.js';
+import { kafkaSinkFromConfig } from './kafka/sink.js';
+import { kafkaSourceFromConfig } from './kafka/source.js';
 import { printSinkSchema } from './print/config.js';
 import { printSinkFromConfig } from './print/sink.js';
 import { searchSinkSchema } from './search/config.js';
@@ -87,6 +90,12 @@ export const sourceConnectors = {
     fileSourceSchema,
     fileSourceFromConfig,
   ),
+  kafka: source(
+    'kafka',
+    'a Kafka topic as a consumer-group member: partitions as splits, offsets as state',
+    kafkaSourceSchema,
+    (config) => kafkaSourceFromConfig(config),
+  ),
   socket: source(
     'socket',
     'lines from a TCP server, reconnecting with backoff (like Spark socketTextStream)',
@@ -101,6 +110,12 @@ export const sourceConnectors = {
 export const sinkConnectors = {
   print: sink('print', 'one line per record on stdout (JSON for objects)', printSinkSchema, (config) =>
     printSinkFromConfig(config),
+  ),
+  kafka: sink(
+    'kafka',
+    'records to a Kafka topic; flush waits for every acknowledgement',
+    kafkaSinkSchema,
+    (config) => kafkaSinkFromConfig(config),
   ),
   file: sink(
     'file',

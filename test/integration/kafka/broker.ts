@@ -1,59 +1,48 @@
 /**
- * The Kafka broker for these tests. With the project's test services (test/support/services.ts:
- * `requireService(t, 'kafka4' | 'kafka3')`), that; `SLUICE_TEST_KAFKA_BOOTSTRAP` (host:port) points
- * the tests at a broker started by hand instead. Topics get unique names, so runs never share data.
+ * The Kafka brokers for these tests: the shared test services (test/support/services.ts,
+ * `kafka4` = Kafka 4.1.1 on 127.0.0.1:9092, `kafka3` = 3.9.1 on 127.0.0.1:9192), and for the
+ * broker-restart test a private broker this test file starts, restarts and stops itself (the
+ * shared ones serve other test files at the same time). Topics get unique names, so runs never
+ * share data.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import type { TestContext } from 'node:test';
+import { startService, stopService } from '../../../scripts/services/index.mjs';
 import { platformaticKafka } from '../../../src/connectors/kafka/client/platformatic-client.js';
+import { requireService, restartService } from '../../support/services.js';
 
 export type BrokerName = 'kafka4' | 'kafka3';
 
 export interface Broker {
-  readonly name: BrokerName;
+  readonly name: string;
   readonly bootstrap: string;
-  /** Stops and starts the broker (its data kept); resolves when it answers again. */
-  restart(): Promise<void>;
 }
 
-interface ServicesModule {
-  requireService(t: TestContext, name: string): { bootstrap?: string; url: string } | undefined;
-  restartService?(name: string): Promise<unknown>;
-}
-
-const servicesPath = new URL('../../support/services.ts', import.meta.url);
-
-export async function requireBroker(t: TestContext, name: BrokerName): Promise<Broker | undefined> {
-  const override = process.env.SLUICE_TEST_KAFKA_BOOTSTRAP;
-  if (override && name === 'kafka4') {
-    return {
-      name,
-      bootstrap: override,
-      restart: () => restartByCommand(process.env.SLUICE_TEST_KAFKA_RESTART),
-    };
-  }
-  if (!existsSync(servicesPath)) {
-    t.skip(`no test services in this checkout and no SLUICE_TEST_KAFKA_BOOTSTRAP for ${name}`);
-    return undefined;
-  }
-  const services = (await import(servicesPath.href)) as ServicesModule;
-  const conn = services.requireService(t, name);
+export function requireBroker(t: TestContext, name: BrokerName): Broker | undefined {
+  const conn = requireService(t, name);
   if (!conn) return undefined;
+  return { name, bootstrap: conn.bootstrap ?? conn.url };
+}
+
+export interface PrivateBroker extends Broker {
+  /** Stops and starts the broker (same port, data kept); resolves when it is healthy again. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts a Kafka 4.1 broker of this test's own on `port` (needs Java and Maven, like the services). */
+export async function privateBroker(name: string, port: number): Promise<PrivateBroker> {
+  const started = await startService({ kind: 'kafka', name, version: '4.1', port, heapMb: 384 });
   return {
     name,
-    bootstrap: conn.bootstrap ?? conn.url,
+    bootstrap: started.bootstrap ?? started.url,
     restart: async () => {
-      if (!services.restartService) throw new Error('the test services cannot restart a broker');
-      await services.restartService(name);
+      await restartService(name as BrokerName);
+    },
+    stop: async () => {
+      await stopService(name, { purge: true });
     },
   };
-}
-
-async function restartByCommand(command: string | undefined): Promise<void> {
-  if (!command) throw new Error('set SLUICE_TEST_KAFKA_RESTART to a command that restarts the broker');
-  const { execSync } = await import('node:child_process');
-  execSync(command, { stdio: 'inherit', timeout: 120_000 });
 }
 
 /** Creates a topic with a unique name and returns the name. */

@@ -45,7 +45,7 @@ function withDeadline<T>(promise: Promise<T>, deadline: number, what: string): P
 for (const name of ['kafka4', 'kafka3'] as BrokerName[]) {
   describe(`Kafka connectors on ${name}`, { timeout: 180_000 }, () => {
     it('writes 3000 records through the sink (flush = acknowledged) and reads exactly those back per partition', async (t) => {
-      const broker = await requireBroker(t, name);
+      const broker = requireBroker(t, name);
       if (!broker) return;
       const topic = await createTopic(broker, 'sink-source', 3);
       const sinkCtx = fakeSinkContext();
@@ -99,7 +99,7 @@ for (const name of ['kafka4', 'kafka3'] as BrokerName[]) {
     });
 
     it('dead-letters a malformed record with topic, partition and offset, and reads the rest', async (t) => {
-      const broker = await requireBroker(t, name);
+      const broker = requireBroker(t, name);
       if (!broker) return;
       const topic = await createTopic(broker, 'malformed', 2);
       await produce(broker, topic, [
@@ -135,7 +135,7 @@ for (const name of ['kafka4', 'kafka3'] as BrokerName[]) {
     });
 
     it('commits offsets on checkpoint completion, and a new reader of the group continues from them', async (t) => {
-      const broker = await requireBroker(t, name);
+      const broker = requireBroker(t, name);
       if (!broker) return;
       const topic = await createTopic(broker, 'commit', 2);
       const groupId = `g-${topic}`;
