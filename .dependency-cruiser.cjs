@@ -57,6 +57,12 @@ module.exports = {
       'operators know core, time, state',
     ),
     forbid(
+      'checkpoint-below-runtime',
+      layer('checkpoint'),
+      '^src/(?!(core|time|state|checkpoint)/)',
+      'checkpoint storage knows core, time and state (the coordinator that drives it lives above)',
+    ),
+    forbid(
       'formats-are-leaf',
       layer('formats'),
       '^src/(?!(core|formats)/)',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, SluiceError } from '../core/errors.js';
+import { redactError } from '../core/redact.js';
 import { CliUsageError } from './cli-error.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerIndicesCommand } from './commands/indices.js';
@@ -40,7 +41,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     await program.parseAsync(argv as string[]);
     return 0;
-  } catch (e) {
+  } catch (thrown) {
+    const e = redactError(thrown); // no password from --url or a config in what is printed
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof CliUsageError || e instanceof ConfigError) {
       process.stderr.write(`error: ${e.message}\n`);

@@ -19,7 +19,7 @@ import { socketTextSourceSchema } from './socket/config.js';
 describe('connector registry', () => {
   it('lists every source and sink by name with a schema and a description', () => {
     assert.deepEqual(Object.keys(sourceConnectors).sort(), ['datagen', 'file', 'socket', 'stdin']);
-    assert.deepEqual(Object.keys(sinkConnectors).sort(), ['file', 'print']);
+    assert.deepEqual(Object.keys(sinkConnectors).sort(), ['file', 'print', 'search']);
     for (const connector of [...Object.values(sourceConnectors), ...Object.values(sinkConnectors)]) {
       assert.ok(connector.description.length > 10, connector.name);
       assert.ok(Object.keys(connector.schema.shape).length > 0, connector.name);

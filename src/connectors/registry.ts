@@ -11,6 +11,8 @@ import { fileSourceFromConfig } from './file/source.js';
 import { optionsFromFlags } from './flag-options.js';
 import { printSinkSchema } from './print/config.js';
 import { printSinkFromConfig } from './print/sink.js';
+import { searchSinkSchema } from './search/config.js';
+import { searchSinkFromConfig } from './search/sink.js';
 import { socketTextSourceSchema } from './socket/config.js';
 import { socketTextSourceFromConfig } from './socket/source.js';
 import { stdinSourceSchema } from './stdin/config.js';
@@ -105,6 +107,12 @@ export const sinkConnectors = {
     'appends records to a file as NDJSON, fsynced on flush',
     fileSinkSchema,
     fileSinkFromConfig,
+  ),
+  search: sink(
+    'search',
+    'documents into the embedded engine or an Elasticsearch/OpenSearch cluster: bulk requests in flight, backpressure, dead-letter index',
+    searchSinkSchema,
+    searchSinkFromConfig,
   ),
 } as const;
 

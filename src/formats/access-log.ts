@@ -18,8 +18,9 @@ export interface AccessLogEntry {
   readonly userAgent: string;
 }
 
-// The user agent's closing quote is optional: real logs truncate long agents (apache_logs line 8899 does).
-const LINE = /^(\S+) (\S+) (\S+) \[([^\]]+)\] "([^"]*)" (\d{3}) (\d+|-)(?: "([^"]*)" "([^"]*)"?)?\s*$/;
+// The fixed head of a line, up to the response size. Each part has one reading (`\S+` then a space,
+// `[^\]]+` then `]`, `[^"]*` then `"`), so a failed match costs one pass, never a backtracking search.
+const HEAD = /^(\S+) (\S+) (\S+) \[([^\]]+)\] "([^"]*)" (\d{3}) (\d+|-)/;
 const TIME = /^(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/;
 const MONTHS: Record<string, number> = {
   Jan: 0,
@@ -50,8 +51,9 @@ export function parseAccessLogTime(text: string): number {
  * to the dead-letter output when used in `map`/`flatMap`), never silently dropped.
  */
 export function parseAccessLogLine(line: string): AccessLogEntry {
-  const m = LINE.exec(line);
-  if (m === null) return reject('not an access-log line in common or combined format');
+  const m = HEAD.exec(line);
+  const tail = m === null ? undefined : combinedTail(line, m[0].length);
+  if (m === null || tail === undefined) return reject('not an access-log line in common or combined format');
   const request = (m[5] as string).split(' ');
   return {
     timestampMs: parseAccessLogTime(m[4] as string),
@@ -62,7 +64,36 @@ export function parseAccessLogLine(line: string): AccessLogEntry {
     protocol: request.length === 3 ? (request[2] as string) : '-',
     status: Number(m[6]),
     bytes: m[7] === '-' ? 0 : Number(m[7]),
-    referrer: m[8] ?? '-',
-    userAgent: m[9] ?? '-',
+    referrer: tail.referrer,
+    userAgent: tail.userAgent,
   };
 }
+
+/**
+ * What follows the size, scanned once: nothing but whitespace (common format), or
+ * ` "referrer" "user agent"` and trailing whitespace (combined). The user agent's closing quote is
+ * optional: real logs truncate long agents (apache_logs line 8899 does); an unclosed agent runs to
+ * the end of the line. Undefined when the rest is anything else. (A single RegExp for this part,
+ * `(?: "([^"]*)" "([^"]*)"?)?\s*$`, was quadratic: 60,000 spaces and `"x` took 4 s.)
+ */
+function combinedTail(line: string, from: number): { referrer: string; userAgent: string } | undefined {
+  if (isBlankFrom(line, from)) return { referrer: '-', userAgent: '-' };
+  if (!line.startsWith(' "', from)) return undefined;
+  const referrerEnd = line.indexOf('"', from + 2);
+  if (referrerEnd < 0 || !line.startsWith(' "', referrerEnd + 1)) return undefined;
+  const agentStart = referrerEnd + 3;
+  const agentEnd = line.indexOf('"', agentStart);
+  const referrer = line.slice(from + 2, referrerEnd);
+  if (agentEnd < 0) return { referrer, userAgent: line.slice(agentStart) };
+  if (!isBlankFrom(line, agentEnd + 1)) return undefined;
+  return { referrer, userAgent: line.slice(agentStart, agentEnd) };
+}
+
+function isBlankFrom(text: string, from: number): boolean {
+  for (let i = from; i < text.length; i++) {
+    if (!WHITESPACE.test(text[i] as string)) return false;
+  }
+  return true;
+}
+
+const WHITESPACE = /\s/;

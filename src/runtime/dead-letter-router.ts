@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import { DEAD_LETTERS, type DeadLetter } from '../core/dead-letter.js';
 import { formatPosition } from '../core/errors.js';
+import { redactText } from '../core/redact.js';
 import { batchOfValues } from '../core/record-batch.js';
 import type { SinkWriter } from '../core/sink.js';
 import type { InstanceOutput } from './instance-output.js';
@@ -42,7 +43,13 @@ export class DeadLetterRouter {
   }
 
   route(nodeId: string, output: InstanceOutput | undefined, reported: ReportedDeadLetter): void {
-    const letter: DeadLetter = { ...reported, operatorId: nodeId, rejectedAtMs: this.clock.nowMs() };
+    // A reason can quote a URL or a header from an error message: never let a credential through.
+    const letter: DeadLetter = {
+      ...reported,
+      reason: redactText(reported.reason),
+      operatorId: nodeId,
+      rejectedAtMs: this.clock.nowMs(),
+    };
     this.metrics.deadLetters++;
     addToCounter(this.metrics.operator(nodeId), 'deadLetters');
     if (output?.hasSide(DEAD_LETTERS.id)) {

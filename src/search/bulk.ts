@@ -52,8 +52,10 @@ export interface BulkOptions {
   /**
    * The NDJSON text of each action (its action line and, if any, its source line, each ending in
    * `\n`), aligned with `actions`. A caller that already serialized the actions to measure their
-   * exact size passes it so HTTP engines send it as is instead of serializing again; engines that
-   * need objects (embedded) ignore it.
+   * exact size passes it so HTTP engines send it as is instead of serializing again. The embedded
+   * engine, which needs the objects, stores an index/create action's document line from it as the
+   * `_source` instead of serializing the document a second time, so it must be the exact
+   * serialization of the same action (`JSON.stringify` of action line and body).
    */
   readonly serialized?: readonly string[];
   /** Aborts the request (the job was cancelled). */

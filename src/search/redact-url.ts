@@ -2,17 +2,16 @@
  * Keeps credentials out of everything a user or a log can read: URLs lose their `user:password@`
  * part, and any text (an error message from a transport, a stack) loses every secret the caller
  * names. Used by the connection settings, the cluster adapter's errors and the engine registry;
- * it stays in search/ until a general redaction helper exists in core/.
+ * the general patterns (user info, secret query parameters, authorization schemes) are core's.
  */
-
-const REDACTED = '***';
+import { REDACTED, redactText } from '../core/redact.js';
 
 /**
  * `https://elastic:s3cret@host:9200/x` -> `https://***@host:9200/x`; a URL without credentials or a
  * text that is not a URL comes back unchanged (minus any `user:pass@` pattern it contains).
  */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, `$1${REDACTED}@`);
+  return redactText(url).replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, `$1${REDACTED}@`);
 }
 
 /**

@@ -148,8 +148,13 @@ export function createSearchApi(engine: SearchEngine, options: SearchApiOptions 
   app.get('/_cat/indices', (c) => listIndices(c));
   app.get('/_cat/indices/:pattern', (c) => listIndices(c, c.req.param('pattern')));
 
-  const search = async (c: Context, pattern: string) =>
-    reply(c, await engine.search(pattern, withUrlParams(c, await readJson(c)) as SearchRequest));
+  const search = async (c: Context, pattern: string) => {
+    const body = withUrlParams(c, await readJson(c));
+    // ES's `?timeout=` (search/embedded/search/deadline.ts documents the default).
+    const timeout = c.req.query('timeout');
+    if (timeout !== undefined) body.timeout = timeout;
+    return reply(c, await engine.search(pattern, body as SearchRequest));
+  };
   const count = async (c: Context, pattern: string) => {
     const body = withUrlParams(c, await readJson(c));
     delete body.size;

@@ -1,10 +1,38 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { canForward } from '../search/raw-request.js';
 import type { SearchEngine } from '../search/search-engine.js';
+import { createClusterProxy } from './cluster-proxy.js';
 import { createSearchApi, type SearchApiOptions } from './search-api.js';
 
 /** sluice's default HTTP port for the search API (Elasticsearch's 9200 is left to real clusters). */
 export const DEFAULT_SEARCH_PORT = 9292;
+
+/**
+ * How long a client may take, so a slow or half-sent request cannot hold a socket (slowloris):
+ * the request's headers must arrive within `headersTimeoutMs` and the whole request within
+ * `requestTimeoutMs` (Node answers 408 and closes the socket), and an idle keep-alive connection
+ * is closed after `keepAliveTimeoutMs`. Node checks the first two every
+ * `connectionsCheckingIntervalMs`, so a socket lives at most timeout + interval.
+ */
+export interface ServerTimeouts {
+  /** Default 10 s (Node's own: 60 s). */
+  readonly headersTimeoutMs?: number;
+  /** Default 60 s (Node's own: 300 s). */
+  readonly requestTimeoutMs?: number;
+  /** Default 5 s (as Node's). */
+  readonly keepAliveTimeoutMs?: number;
+  /** Default 1 s (Node's own: 30 s, which would let a socket outlive a 10 s header timeout by far). */
+  readonly connectionsCheckingIntervalMs?: number;
+}
+
+export const DEFAULT_SERVER_TIMEOUTS: Required<ServerTimeouts> = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 5_000,
+  connectionsCheckingIntervalMs: 1_000,
+};
 
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:9292`. */
@@ -19,13 +47,22 @@ export interface RunningServer {
  */
 export async function serveSearchApi(
   engine: SearchEngine,
-  options: SearchApiOptions & { host?: string; port?: number } = {},
+  options: SearchApiOptions & { host?: string; port?: number; timeouts?: ServerTimeouts } = {},
 ): Promise<RunningServer> {
-  const app = createSearchApi(engine, options);
+  // A cluster's own API is proxied (reads only); the embedded engine gets sluice's API.
+  const app = canForward(engine) ? createClusterProxy(engine, options) : createSearchApi(engine, options);
+  const timeouts = { ...DEFAULT_SERVER_TIMEOUTS, ...options.timeouts };
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? DEFAULT_SEARCH_PORT;
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, (info: AddressInfo) => {
+    const serverOptions = {
+      headersTimeout: timeouts.headersTimeoutMs,
+      // Node requires requestTimeout >= headersTimeout (0 would mean none).
+      requestTimeout: Math.max(timeouts.requestTimeoutMs, timeouts.headersTimeoutMs),
+      keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+      connectionsCheckingInterval: timeouts.connectionsCheckingIntervalMs,
+    };
+    const server = serve({ fetch: app.fetch, hostname: host, port, serverOptions }, (info: AddressInfo) => {
       resolve({
         url: `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`,
         port: info.port,
@@ -36,6 +73,9 @@ export async function serveSearchApi(
           }),
       });
     });
+    // Also as properties: older Node versions read keepAliveTimeout only from the server object.
+    (server as Server).keepAliveTimeout = timeouts.keepAliveTimeoutMs;
+    (server as Server).headersTimeout = timeouts.headersTimeoutMs;
     server.once('error', (e: NodeJS.ErrnoException) => {
       reject(
         e.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use: choose another with --port`) : e,

@@ -2,8 +2,24 @@ import type { Clock } from '../core/clock.js';
 import type { Key } from '../core/key.js';
 import type { KeyGroupRange } from './key-groups.js';
 import type { ListState, MapState, ValueState } from './keyed-state.js';
+import type {
+  KeyedStateSnapshot,
+  KeyedStateSnapshotChunk,
+  KeyedStateSnapshotHeader,
+  KeyedStateSnapshotWriter,
+  SnapshotToOptions,
+} from './keyed-state-snapshot.js';
 import type { ListStateDescriptor, MapStateDescriptor, ValueStateDescriptor } from './state-descriptors.js';
 import type { KeyedTimerService } from './timer-service.js';
+
+// The snapshot format moved to keyed-state-snapshot.ts; these names stay importable from here.
+export type {
+  KeyedStateSnapshot,
+  KeyGroupSnapshot,
+  StateKind,
+  StateTableSnapshot,
+  TimerSnapshot,
+} from './keyed-state-snapshot.js';
 
 /**
  * Window contents and other operator-internal state addressed by (current key, namespace). The
@@ -16,36 +32,6 @@ export interface NamespacedState<V> {
   delete(namespace: number): void;
   /** Every (key, namespace, value) held; for end-of-input flushes and tests. */
   entries(): Iterable<[Key, number, V]>;
-}
-
-/**
- * Snapshot layout (format 1), plain data that survives `structuredClone`, v8 serialization and JSON:
- *   { formatVersion: 1, maxParallelism, keyGroups: [{ keyGroup, states: { [name]: table }, timers: { [service]: timers } }] }
- * Each state table is `{ kind, entries }` with entries `[key, stored]` (value/list/map state; map state
- * stores `[userKey, stored][]`) or `[key, namespace, stored]` (namespaced). With TTL, `stored` wraps
- * the value as `{ value, lastAccessMs }` (per element for lists, per entry for maps). Expired entries
- * are never written. Timers are `[timestampMs, key, namespace, domain]`, domain 0 = event time,
- * 1 = processing time. Grouping by key group lets a restore keep only the groups it owns.
- */
-export interface KeyedStateSnapshot {
-  readonly formatVersion: 1;
-  readonly maxParallelism: number;
-  readonly keyGroups: readonly KeyGroupSnapshot[];
-}
-
-export type StateKind = 'value' | 'list' | 'map' | 'namespaced';
-
-export interface StateTableSnapshot {
-  readonly kind: StateKind;
-  readonly entries: unknown[][];
-}
-
-export type TimerSnapshot = [timestampMs: number, key: Key, namespace: number, domain: 0 | 1];
-
-export interface KeyGroupSnapshot {
-  readonly keyGroup: number;
-  readonly states: Record<string, StateTableSnapshot>;
-  readonly timers: Record<string, TimerSnapshot[]>;
 }
 
 /**
@@ -67,11 +53,30 @@ export interface KeyedStateBackend {
    * runtime to wake the operator when the earliest processing-time timer is due.
    */
   getTimerService(name: string, scheduleProcessingTime: (timestampMs: number) => void): KeyedTimerService;
-  /** Number of keys holding state `name` (for tests and metrics). */
+  /** Number of keys holding state `name` (for tests and metrics); may count expired entries not cleaned up yet. */
   keyCount(name: string): number;
+  /**
+   * The keys holding live (unexpired) state `name`, as a copy taken at the call: the caller may
+   * set each as the current key and read or change its state while iterating (Flink's applyToAllKeys).
+   */
+  keys(name: string): Key[];
+  /** All state and timers now, as one synchronous deep copy (format in `keyed-state-snapshot.ts`). */
   snapshot(): KeyedStateSnapshot;
+  /**
+   * Streams a snapshot of the state and timers as they are at this call to `writer`, in chunks of
+   * at most `maxRowsPerChunk` rows, yielding to the event loop between chunks while the job keeps
+   * reading and writing state. Later changes never reach the snapshot; expired entries are left
+   * out. One snapshot at a time: a second call while one runs is refused.
+   */
+  snapshotTo(writer: KeyedStateSnapshotWriter, options?: SnapshotToOptions): Promise<void>;
   /** Loads a snapshot, keeping only the key groups in this backend's range. Call before processing. */
   restore(snapshot: KeyedStateSnapshot): void;
+  /** `restore` from a streamed snapshot (header and chunks as `snapshotTo` wrote them). */
+  restoreFrom(
+    header: KeyedStateSnapshotHeader,
+    chunks: Iterable<KeyedStateSnapshotChunk> | AsyncIterable<KeyedStateSnapshotChunk>,
+  ): Promise<void>;
+  /** Drops all state; a snapshot still running fails. */
   dispose(): void;
 }
 

@@ -12,7 +12,12 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 
 /** Parses "500ms", "10s", "1m", "2h", "1d" or a bare number of ms (CLI flags, config files). */
 export function parseDurationMs(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
-  if (!m) throw new RangeError(`not a duration: "${text}" (use e.g. 500ms, 10s, 1m, 2h, 1d)`);
+  // Trimmed first: `\s*` on both sides of an optional unit made a space run followed by junk
+  // quadratic (1 + 65,536 spaces + "x" took 13 s).
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(text.trim());
+  if (!m) {
+    const shown = text.length > 100 ? `${text.slice(0, 100)}...` : text;
+    throw new RangeError(`not a duration: "${shown}" (use e.g. 500ms, 10s, 1m, 2h, 1d)`);
+  }
   return Math.round(Number(m[1]) * (UNIT_MS[m[2] ?? 'ms'] ?? 1));
 }

@@ -5,6 +5,7 @@ import { StreamEnvironment } from '../../api/stream-environment.js';
 import { fileSink } from '../../connectors/file/sink.js';
 import type { DeadLetter } from '../../core/dead-letter.js';
 import { ConfigError } from '../../core/errors.js';
+import { redactText } from '../../core/redact.js';
 import type { Sink } from '../../core/sink.js';
 import type { JobClient } from '../../runtime/job-client.js';
 import { systemClock } from '../../time/system-clock.js';
@@ -42,7 +43,7 @@ export async function runPipeline(
   const progress = new ProgressLine(process.stderr, systemClock);
   const log = (line: string) => {
     progress.erase(); // redrawn at the next tick, below the logged line
-    process.stderr.write(`${line}\n`);
+    process.stderr.write(`${redactText(line)}\n`);
   };
   const deadLetterSink =
     options.deadLetters === undefined ? undefined : (fileSink(options.deadLetters) as Sink<DeadLetter>);
@@ -51,6 +52,9 @@ export async function runPipeline(
       log,
       ...(deadLetterSink === undefined ? {} : { deadLetterSink }),
       ...(options.parallelism === undefined ? {} : { parallelism: options.parallelism }),
+      // --url is the default engine of the pipeline's search sinks too (an explicit url option wins),
+      // so the search API serves what the job writes; handed over as a job setting, not process.env.
+      ...(options.url === undefined ? {} : { settings: { 'search.url': options.url } }),
     },
     onJobStarted: (job) => {
       jobs.push(job);
@@ -58,10 +62,6 @@ export async function runPipeline(
     },
   });
   const removeSignalHandlers = stopOnSignal(() => jobs, log);
-  // --url is the default engine of the pipeline's search sinks too (they default to $SLUICE_URL),
-  // so the search API serves what the job writes.
-  const previousUrl = process.env.SLUICE_URL;
-  if (options.url !== undefined) process.env.SLUICE_URL = options.url;
   const served =
     options.serve === undefined || options.serve === false
       ? undefined
@@ -105,8 +105,6 @@ export async function runPipeline(
     await served?.stop();
     removeSignalHandlers();
     uninstall();
-    if (previousUrl === undefined) delete process.env.SLUICE_URL;
-    else process.env.SLUICE_URL = previousUrl;
   }
 }
 

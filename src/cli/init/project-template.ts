@@ -152,7 +152,7 @@ test('sums orders per product and minute of event time, and dead-letters a bad l
 function readme(o: ProjectTemplateOptions): string {
   return `# ${o.name}
 
-A stream-processing job written with [sluice](https://www.npmjs.com/package/sluice): orders
+A stream-processing job written with sluice: orders
 (\`data/orders.ndjson\`, one JSON object a line) become revenue per product per minute of event time,
 indexed into sluice's embedded search engine (\`./.data\`).
 
@@ -195,6 +195,9 @@ export function projectFiles(o: ProjectTemplateOptions): Record<string, string> 
     },
     dependencies: { sluice: o.sluiceSpec },
     devDependencies: { tsx: o.tsxRange },
+    // npm's install-script approvals: the SQLite driver for Node 20 compiles at install and esbuild
+    // (tsx) checks its binary; sluice ships built, so its own prepare never needs to run.
+    allowScripts: { 'better-sqlite3': true, esbuild: true, sluice: false },
   };
   const tsconfig = {
     compilerOptions: {

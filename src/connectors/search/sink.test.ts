@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { StreamEnvironment } from '../../api/stream-environment.js';
+import type { Sink } from '../../core/sink.js';
 import type { BulkAction, BulkOptions, BulkResponse } from '../../search/bulk.js';
 import { EmbeddedSearchEngine } from '../../search/embedded/embedded-engine.js';
 import type { SearchEngine } from '../../search/search-engine.js';
@@ -11,12 +12,19 @@ import { collectSink } from '../../testing/index.js';
 import { runToCompletion } from '../../testing/run-to-completion.js';
 import { steps, TestSource } from '../../testing/test-source.js';
 import { ManualClock } from '../../time/manual-clock.js';
+import { sinkFromFlags } from '../registry.js';
+import { recordIdentityId } from './document-id.js';
+import type { SearchEmitter } from './emitter.js';
 import { searchSink } from './sink.js';
 
 const dirs: string[] = [];
 after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
+
+async function freshEngineAt(dir: string): Promise<EmbeddedSearchEngine> {
+  return EmbeddedSearchEngine.open({ dataDir: dir });
+}
 
 async function freshEngine(): Promise<EmbeddedSearchEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-sink-'));
@@ -178,7 +186,7 @@ describe('search sink', () => {
     assert.equal(letter.position, 2);
   });
 
-  it('retries items rejected with 429 until they are written, and counts the retries', async () => {
+  it('waits out items rejected with 429 until they are written, and counts the waits', async () => {
     const rec = new RecordingEngine(await freshEngine());
     rec.fault = (actions, call) =>
       call <= 2
@@ -192,36 +200,47 @@ describe('search sink', () => {
         engine: rec.asEngine(),
         index: 'hits',
         id: 'id',
-        initialBackoffMs: 1,
-        maxBackoffMs: 2,
+        backoffInitialMs: 1,
+        backoffMaxMs: 2,
       }),
       { uid: 'out' },
     );
     const result = await runToCompletion(env);
     assert.equal((await rec.engine.count('hits')).count, 6);
-    assert.equal(result.metrics.operators.out?.counters.bulkRetries, 2);
+    const counters = result.metrics.operators.out?.counters;
+    assert.equal(counters?.backpressureWaits, 2);
+    assert.equal(counters?.documentsWritten, 6);
     assert.equal(result.metrics.deadLetters, 0);
   });
 
-  it('fails the job instead of dropping documents when retries run out', async () => {
+  it('dead-letters an item whose retryable errors outlast its retry budget, with the reason, and goes on', async () => {
     const rec = new RecordingEngine(await freshEngine());
-    rec.fault = (actions) => actions.map(() => ({ status: 503, type: 'unavailable_shards_exception' }));
+    rec.fault = (actions) =>
+      actions.map((a) =>
+        'index' in a && a.index._id === 'h1' ? { status: 500, type: 'node_closed_exception' } : undefined,
+      );
     const env = StreamEnvironment.create({ log: () => {} });
-    env.fromCollection(hits(2)).sinkTo(
+    env.fromCollection(hits(3)).sinkTo(
       searchSink<Hit>({
         engine: rec.asEngine(),
         index: 'hits',
         id: 'id',
-        maxRetries: 2,
-        initialBackoffMs: 1,
-        maxBackoffMs: 1,
+        retryBudget: 2,
+        backoffInitialMs: 1,
+        backoffMaxMs: 1,
       }),
       { uid: 'out' },
     );
-    await assert.rejects(
-      runToCompletion(env),
-      /operator "out" failed: 2 documents still rejected after 2 retries \(last: unavailable_shards_exception/,
-    );
+    const result = await runToCompletion(env);
+    assert.equal(result.metrics.deadLetters, 1);
+    assert.equal(result.metrics.operators.out?.counters.bulkRetries, 2);
+    assert.equal((await rec.engine.count('hits')).count, 2);
+    const dead = await rec.engine.search('sluice-dead-letters', { query: { match_all: {} } });
+    assert.equal(dead.hits.total?.value, 1);
+    const letter = dead.hits.hits[0]?._source as { id: string; error: { type: string; reason: string } };
+    assert.equal(letter.id, 'h1');
+    assert.equal(letter.error.type, 'node_closed_exception');
+    assert.match(letter.error.reason, /^gave up after 2 retries: 500 node_closed_exception/);
   });
 
   it('fails the job when the engine refuses access (403)', async () => {
@@ -290,6 +309,149 @@ describe('search sink', () => {
     assert.throws(
       () => searchSink({ index: 'x', url: 'kafka://nope' }),
       /unsupported search engine URL "kafka:\/\/nope"/,
+    );
+  });
+
+  it('never lets a replay with older external versions overwrite newer documents', async () => {
+    const engine = await freshEngine();
+    const run = async (records: object[]) => {
+      const env = StreamEnvironment.create({ log: () => {} });
+      env
+        .fromCollection(records)
+        .sinkTo(
+          searchSink({ engine, index: 'versioned', id: 'id', versionType: 'external', versionField: 'v' }),
+          { uid: 'out' },
+        );
+      return (await runToCompletion(env)).metrics.operators.out?.counters;
+    };
+    await run([
+      { id: 'a', v: 1, state: 'old' },
+      { id: 'b', v: 1, state: 'old' },
+    ]);
+    await run([{ id: 'a', v: 5, state: 'new' }]);
+    const replay = await run([
+      { id: 'a', v: 1, state: 'old' },
+      { id: 'b', v: 1, state: 'old' },
+    ]);
+    assert.equal(replay?.staleSkipped, 2);
+    assert.equal(replay?.documentsWritten, undefined);
+    assert.deepEqual(await sourceOf(engine, 'versioned', 'a'), { id: 'a', v: 5, state: 'new' });
+    const stored = await engine.get('versioned', 'a');
+    assert.ok(stored.found);
+    assert.equal(stored._version, 5);
+  });
+
+  it('dead-letters a mapping conflict once per run under a deterministic id, so a replay adds no second letter', async () => {
+    const engine = await freshEngine();
+    await engine.createIndex('typed', { mappings: { properties: { status: { type: 'long' } } } });
+    const records = [
+      { id: '1', status: 200 },
+      { id: '2', status: 'not a number' },
+    ];
+    for (let run = 0; run < 2; run++) {
+      const env = StreamEnvironment.create({ log: () => {} });
+      env.fromCollection(records).sinkTo(searchSink({ engine, index: 'typed', id: 'id' }), { uid: 'out' });
+      const result = await runToCompletion(env);
+      assert.equal(result.metrics.deadLetters, 1);
+      assert.equal(result.metrics.operators.out?.counters.documentsDeadLettered, 1);
+      assert.equal(result.metrics.operators.out?.counters.documentsWritten, 1);
+    }
+    assert.equal((await engine.count('sluice-dead-letters')).count, 1);
+    assert.equal((await engine.count('typed')).count, 1);
+  });
+
+  it("gives records their identity as id with id 'record', so a replay of the same source adds no duplicates", async () => {
+    const engine = await freshEngine();
+    for (let run = 0; run < 2; run++) {
+      const env = StreamEnvironment.create();
+      env
+        .fromCollection(hits(7), 'hits-file')
+        .sinkTo(searchSink<Hit>({ engine, index: 'identity', id: 'record' }));
+      await runToCompletion(env);
+    }
+    assert.equal((await engine.count('identity')).count, 7);
+    assert.equal((await engine.get('identity', recordIdentityId('hits-file', 3))).found, true);
+  });
+
+  it('creates indices with the configured mappings and settings before the first write, pattern indices too', async () => {
+    const engine = await freshEngine();
+    const env = StreamEnvironment.create();
+    const day = Date.UTC(2024, 2, 5, 10);
+    env
+      .fromSource(
+        new TestSource([
+          steps.timestamped<Hit>(
+            [{ id: 'a', path: '/', status: 200 }, day],
+            [{ id: 'b', path: '/x', status: 404 }, day + 86_400_000],
+          ),
+        ]),
+      )
+      .sinkTo(
+        searchSink<Hit>({
+          engine,
+          index: 'web-{yyyy.MM.dd}',
+          id: 'id',
+          mappings: { properties: { status: { type: 'keyword' }, path: { type: 'keyword' } } },
+          template: {},
+        }),
+      );
+    env.fromCollection([{ n: 1 }]).sinkTo(
+      searchSink({
+        engine,
+        index: 'fixed',
+        settings: { number_of_shards: 1 },
+        mappings: { dynamic: 'strict', properties: { n: { type: 'integer' } } },
+      }),
+    );
+    await runToCompletion(env);
+    const mappings = await engine.getMapping('web-*');
+    assert.deepEqual(Object.keys(mappings).sort(), ['web-2024.03.05', 'web-2024.03.06']);
+    for (const m of Object.values(mappings)) assert.equal(m.mappings.properties?.status?.type, 'keyword');
+    assert.equal((await engine.getMapping('fixed')).fixed?.mappings.properties?.n?.type, 'integer');
+  });
+
+  it('lets a custom emitter write zero or more actions per record', async () => {
+    const engine = await freshEngine();
+    const env = StreamEnvironment.create();
+    const emitter: SearchEmitter<Hit> = {
+      emit: (record, ctx, out) => {
+        if (record.status === 500) return; // skipped
+        out.add({ index: { _index: 'hits-by-id', _id: record.id }, document: { ...record } });
+        out.add({
+          index: { _index: 'hits-by-path', _id: `${ctx.origin}-${ctx.position}` },
+          document: { path: record.path },
+        });
+      },
+    };
+    env.fromCollection(hits(10)).sinkTo(searchSink<Hit>({ engine, index: 'hits', emitter }), { uid: 'out' });
+    const result = await runToCompletion(env);
+    assert.equal((await engine.count('hits-by-id')).count, 8);
+    assert.equal((await engine.count('hits-by-path')).count, 8);
+    assert.equal(result.metrics.operators.out?.counters.documentsWritten, 16);
+  });
+
+  it('is in the connector registry, built from string options', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-sink-flags-'));
+    dirs.push(dir);
+    const sink = sinkFromFlags('search', {
+      url: `embedded:${dir}`,
+      index: 'flagged',
+      id: 'record',
+      maxInFlightRequests: '2',
+      flushIntervalMs: '1s',
+      mappings: '{"properties":{"path":{"type":"keyword"}}}',
+    });
+    assert.equal(sink.name, 'search:flagged');
+    const env = StreamEnvironment.create();
+    env.fromCollection(hits(3)).sinkTo(sink as Sink<Hit>);
+    await runToCompletion(env);
+    const engine = await freshEngineAt(dir);
+    assert.equal((await engine.count('flagged')).count, 3);
+    assert.equal((await engine.getMapping('flagged')).flagged?.mappings.properties?.path?.type, 'keyword');
+    await engine.close();
+    assert.throws(
+      () => sinkFromFlags('search', { index: 'x', maxInFlightRequests: '0' }),
+      /maxInFlightRequests/,
     );
   });
 

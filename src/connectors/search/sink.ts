@@ -1,24 +1,24 @@
-import type { Clock } from '../../core/clock.js';
-import { InvalidRecordError } from '../../core/errors.js';
-import type { RecordBatch } from '../../core/record-batch.js';
 import type { Sink, SinkContext, SinkWriter } from '../../core/sink.js';
-import {
-  openSearchEngine,
-  parseEngineUrl,
-  type SharedSearchEngine,
-} from '../../search/open-search-engine.js';
+import { defaultEngineUrl, openSearchEngine, parseEngineUrl } from '../../search/open-search-engine.js';
 import type { SearchEngine } from '../../search/search-engine.js';
 import { parseConnectorConfig } from '../connector-config.js';
-import { BulkWriter } from './bulk-writer.js';
 import { type SearchSinkConfig, type SearchSinkOptions, searchSinkSchema } from './config.js';
-import type { DocumentIdFunction } from './document-id.js';
-import { DocumentEmitter } from './emitter.js';
+import type { DocumentIdOption } from './document-id.js';
+import { DocumentEmitter, type SearchEmitter } from './emitter.js';
 import type { IndexNameFunction } from './index-name-pattern.js';
+import { IndexSetup, patternOfIndexName } from './index-setup.js';
+import { type BulkResponseInspector, DefaultResponseInspector } from './response-inspector.js';
+import { SearchSinkWriter } from './search-sink-writer.js';
 
-/** Options of `searchSink`: the schema's, plus functions for index and id, and an engine to use directly (tests). */
+/** Options of `searchSink`: the schema's, plus functions for index and id, your own emitter or inspector, and an engine to use directly (tests). */
 export type SearchSinkApiOptions<T> = Omit<SearchSinkOptions, 'index' | 'id'> & {
   readonly index: string | IndexNameFunction<T>;
-  readonly id?: string | DocumentIdFunction<T>;
+  /** A field (dot path), `'record'` (the record's identity: origin + position), or a function. */
+  readonly id?: DocumentIdOption<T>;
+  /** Replaces the emitter built from index/id/op/routing/version options (then only `index` names the sink). */
+  readonly emitter?: SearchEmitter<T>;
+  /** Replaces the default verdicts per item (see response-inspector.ts). */
+  readonly inspector?: BulkResponseInspector;
   /** Use this engine instead of opening one from `url`. */
   readonly engine?: SearchEngine;
 };
@@ -29,20 +29,30 @@ export type SearchSinkApiOptions<T> = Omit<SearchSinkOptions, 'index' | 'id'> & 
  * (end of input, stop, checkpoints) makes everything written so far durable and searchable.
  */
 export function searchSink<T>(options: SearchSinkApiOptions<T>): Sink<T> {
-  const { index, id, engine, ...rest } = options;
+  const { index, id, engine, emitter, inspector, ...rest } = options;
   const config = parseConnectorConfig('search sink', searchSinkSchema, {
     ...rest,
     index: typeof index === 'string' ? index : 'from-function',
     ...(typeof id === 'string' ? { id } : {}),
   });
-  if (engine === undefined) parseEngineUrl(config.url);
-  return new SearchSink<T>(config, index, id, engine);
+  if (engine === undefined && config.url !== undefined) parseEngineUrl(config.url);
+  const sink = new SearchSink<T>(config, index, id, { engine, emitter, inspector });
+  sink.check();
+  return sink;
 }
 
 /** From validated registry options (CLI flags, SQL `WITH`): strings only. */
 export function searchSinkFromConfig(config: SearchSinkConfig): Sink<unknown> {
-  parseEngineUrl(config.url);
-  return new SearchSink<unknown>(config, config.index, config.id, undefined);
+  if (config.url !== undefined) parseEngineUrl(config.url);
+  const sink = new SearchSink<unknown>(config, config.index, config.id, {});
+  sink.check();
+  return sink;
+}
+
+interface Overrides<T> {
+  readonly engine?: SearchEngine | undefined;
+  readonly emitter?: SearchEmitter<T> | undefined;
+  readonly inspector?: BulkResponseInspector | undefined;
 }
 
 class SearchSink<T> implements Sink<T> {
@@ -51,99 +61,68 @@ class SearchSink<T> implements Sink<T> {
   constructor(
     private readonly config: SearchSinkConfig,
     private readonly index: string | IndexNameFunction<T>,
-    private readonly id: string | DocumentIdFunction<T> | undefined,
-    private readonly engine: SearchEngine | undefined,
+    private readonly id: DocumentIdOption<T> | undefined,
+    private readonly overrides: Overrides<T>,
   ) {
     this.name = `search:${typeof index === 'string' ? index : 'index-function'}`;
   }
 
+  /** Builds the emitter once with a dummy clock, so option conflicts fail when the job is defined. */
+  check(): void {
+    this.emitter(() => 0);
+  }
+
+  private emitter(nowMs: () => number): SearchEmitter<T> {
+    const c = this.config;
+    return (
+      this.overrides.emitter ??
+      new DocumentEmitter<T>({
+        index: this.index,
+        id: this.id,
+        op: c.op,
+        routingField: c.routingField,
+        versionType: c.versionType,
+        versionField: c.versionField,
+        retryOnConflict: c.retryOnConflict,
+        dataStream: c.dataStream,
+        nowMs,
+      })
+    );
+  }
+
   async createWriter(ctx: SinkContext): Promise<SinkWriter<T>> {
+    // An explicit url wins, then the job's setting (the CLI's --url), then $SLUICE_URL / embedded:.data.
+    const url = this.config.url ?? ctx.settings['search.url'] ?? defaultEngineUrl();
     const shared =
-      this.engine === undefined ? await openSearchEngine(this.config.url, { clock: ctx.clock }) : undefined;
-    const engine = this.engine ?? (shared as SharedSearchEngine).engine;
+      this.overrides.engine === undefined
+        ? await openSearchEngine(url, { clock: ctx.clock, log: (line) => ctx.log(line) })
+        : undefined;
+    const engine = this.overrides.engine ?? (shared?.engine as SearchEngine);
+    const c = this.config;
+    const template =
+      c.template === undefined
+        ? undefined
+        : {
+            name: c.template.name,
+            indexPatterns:
+              c.template.indexPatterns ??
+              (typeof this.index === 'string' ? [patternOfIndexName(this.index)] : undefined),
+            priority: c.template.priority,
+          };
+    const body = {
+      ...(c.mappings === undefined ? {} : { mappings: c.mappings }),
+      ...(c.settings === undefined ? {} : { settings: c.settings }),
+    };
     return new SearchSinkWriter<T>(
-      this.config,
-      new DocumentEmitter<T>(this.index, this.id, this.config.op, () => ctx.clock.nowMs()),
-      engine,
-      shared,
+      {
+        config: c,
+        emitter: this.emitter(() => ctx.clock.nowMs()),
+        inspector: this.overrides.inspector ?? new DefaultResponseInspector(c.versionConflicts),
+        engine,
+        setup: new IndexSetup(engine, body, template, c.dataStream),
+        release: async () => shared?.release(),
+      },
       ctx,
     );
-  }
-}
-
-class SearchSinkWriter<T> implements SinkWriter<T> {
-  private readonly bulk: BulkWriter;
-  private readonly timerAbort = new AbortController();
-  private readonly clock: Clock;
-
-  constructor(
-    private readonly config: SearchSinkConfig,
-    private readonly emitter: DocumentEmitter<T>,
-    engine: SearchEngine,
-    private readonly shared: SharedSearchEngine | undefined,
-    private readonly ctx: SinkContext,
-  ) {
-    this.clock = ctx.clock;
-    this.bulk = new BulkWriter(
-      engine,
-      {
-        maxActions: config.maxActions,
-        maxBytes: config.maxBytes,
-        maxRetries: config.maxRetries,
-        backoff: { initialMs: config.initialBackoffMs, maxMs: config.maxBackoffMs },
-        deadLetterIndex: config.deadLetterIndex,
-      },
-      ctx.clock,
-      {
-        count: (c, d) => ctx.count(c, d),
-        log: (m) => ctx.log(m),
-        deadLetter: (p, reason) =>
-          ctx.deadLetter({ origin: p.origin, position: p.position, reason, record: p.record }),
-      },
-      (e) => ctx.reportFailure(e),
-    );
-    void this.flushOnInterval();
-  }
-
-  write(batch: RecordBatch<T>): Promise<void> | undefined {
-    const { values, timestampsMs, positions, origin } = batch;
-    for (let i = 0; i < values.length; i++) {
-      const record = values[i] as T;
-      try {
-        this.bulk.add({
-          action: this.emitter.emit(record, timestampsMs[i] as number),
-          record,
-          origin,
-          position: positions[i] as number,
-        });
-      } catch (e) {
-        if (!(e instanceof InvalidRecordError)) throw e;
-        this.ctx.deadLetter({ origin, position: positions[i] as number, reason: e.message, record });
-      }
-    }
-    return this.bulk.waitIfFull();
-  }
-
-  /** Sends the buffer every `flushIntervalMs` while records keep arriving: the bound on search latency. */
-  private async flushOnInterval(): Promise<void> {
-    const signal = this.timerAbort.signal;
-    while (!signal.aborted) {
-      await this.clock.sleepUntil(this.bulk.lastSendAtMs + this.config.flushIntervalMs, signal);
-      if (signal.aborted) return;
-      if (this.clock.nowMs() >= this.bulk.lastSendAtMs + this.config.flushIntervalMs) {
-        if (this.bulk.buffered > 0) this.bulk.sendIfIdle();
-        else this.bulk.lastSendAtMs = this.clock.nowMs();
-      }
-      await this.bulk.whenIdle();
-    }
-  }
-
-  flush(): Promise<void> {
-    return this.bulk.flush();
-  }
-
-  async close(): Promise<void> {
-    this.timerAbort.abort();
-    await this.shared?.release();
   }
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { BulkItemResult, BulkResponse } from '../bulk.js';
 import type { SearchEngine } from '../search-engine.js';
+import { SearchEngineError } from '../search-engine-error.js';
 import { type ConformanceTarget, dropIndex, expectSearchError, seedIndex } from './conformance-helpers.js';
 
 function item(response: BulkResponse, i: number): BulkItemResult {
@@ -222,6 +223,151 @@ export function describeBulkConformance(target: ConformanceTarget): void {
         (await engine.search(AUTO, { query: { match: { greeting: 'world' } } })).hits.total?.value,
         1,
       );
+    });
+
+    test('external versions: an older or equal version is a 409 version conflict, external_gte takes an equal one', async () => {
+      const write = async (version: number, type: 'external' | 'external_gte', name: string) =>
+        item(
+          await engine.bulk(
+            [{ index: { _index: INDEX, _id: 'ext', version, version_type: type }, document: { name } }],
+            { refresh: true },
+          ),
+          0,
+        );
+      const first = await write(5, 'external', 'five');
+      assert.deepEqual([first.status, first.result, first._version], [201, 'created', 5]);
+      const older = await write(3, 'external', 'three');
+      assert.equal(older.status, 409);
+      assert.equal(older.error?.type, 'version_conflict_engine_exception');
+      assert.ok(
+        older.error?.reason.includes(
+          '[ext]: version conflict, current version [5] is higher or equal to the one provided [3]',
+        ),
+      );
+      assert.equal((await write(5, 'external', 'five again')).status, 409);
+      const equal = await write(5, 'external_gte', 'five gte');
+      assert.deepEqual([equal.status, equal.result, equal._version], [200, 'updated', 5]);
+      const newer = await write(7, 'external', 'seven');
+      assert.deepEqual([newer.status, newer._version], [200, 7]);
+      const got = await engine.get(INDEX, 'ext');
+      assert.ok(got.found);
+      assert.deepEqual([got._source.name, got._version], ['seven', 7]);
+    });
+
+    test('a delete with an older external version is a 409 and keeps the document; a newer one deletes it', async () => {
+      await engine.bulk(
+        [
+          {
+            index: { _index: INDEX, _id: 'ext-del', version: 10, version_type: 'external' },
+            document: { name: 'x' },
+          },
+        ],
+        { refresh: true },
+      );
+      const older = item(
+        await engine.bulk(
+          [{ delete: { _index: INDEX, _id: 'ext-del', version: 9, version_type: 'external' } }],
+          {
+            refresh: true,
+          },
+        ),
+        0,
+      );
+      assert.deepEqual([older.status, older.error?.type], [409, 'version_conflict_engine_exception']);
+      assert.equal((await engine.get(INDEX, 'ext-del')).found, true);
+      const newer = item(
+        await engine.bulk(
+          [{ delete: { _index: INDEX, _id: 'ext-del', version: 11, version_type: 'external' } }],
+          {
+            refresh: true,
+          },
+        ),
+        0,
+      );
+      assert.deepEqual([newer.status, newer.result, newer._version], [200, 'deleted', 11]);
+      assert.equal((await engine.get(INDEX, 'ext-del')).found, false);
+    });
+
+    test('if_seq_no and if_primary_term write only over the document at that sequence number', async () => {
+      await engine.bulk([{ index: { _index: INDEX, _id: 'cas' }, document: { name: 'v1' } }], {
+        refresh: true,
+      });
+      const stored = await engine.get(INDEX, 'cas');
+      assert.ok(
+        stored.found && typeof stored._seq_no === 'number' && typeof stored._primary_term === 'number',
+      );
+      const cas = {
+        _index: INDEX,
+        _id: 'cas',
+        if_seq_no: stored._seq_no,
+        if_primary_term: stored._primary_term,
+      };
+      const won = item(await engine.bulk([{ index: cas, document: { name: 'v2' } }], { refresh: true }), 0);
+      assert.deepEqual([won.status, won.result], [200, 'updated']);
+      const lost = item(await engine.bulk([{ index: cas, document: { name: 'v3' } }], { refresh: true }), 0);
+      assert.equal(lost.status, 409);
+      assert.equal(lost.error?.type, 'version_conflict_engine_exception');
+      assert.ok(lost.error?.reason.includes(`required seqNo [${stored._seq_no}]`));
+      const got = await engine.get(INDEX, 'cas');
+      assert.ok(got.found && got._source.name === 'v2');
+    });
+
+    test('an action naming an ingest pipeline that does not exist fails alone with illegal_argument_exception', async () => {
+      const actions = [
+        {
+          index: { _index: INDEX, _id: 'piped', pipeline: 'conformance-missing-pipeline' },
+          document: { name: 'p' },
+        },
+        { index: { _index: INDEX, _id: 'unpiped' }, document: { name: 'u' } },
+      ];
+      let response: BulkResponse;
+      try {
+        response = await engine.bulk(actions, { refresh: true });
+      } catch (e) {
+        // A cluster without ingest nodes (the test clusters: node.roles without ingest) refuses
+        // the whole request before looking the pipeline up; that answer is checked instead.
+        assert.ok(e instanceof SearchEngineError, String(e));
+        assert.deepEqual([e.status, e.type], [500, 'illegal_state_exception']);
+        assert.match(e.reason, /There are no ingest nodes in this cluster/);
+        return;
+      }
+      assert.equal(response.errors, true);
+      const failed = item(response, 0);
+      assert.equal(failed.status, 400);
+      assert.equal(failed.error?.type, 'illegal_argument_exception');
+      assert.ok(
+        failed.error?.reason.includes('pipeline with id [conformance-missing-pipeline] does not exist'),
+      );
+      assert.equal(item(response, 1).status, 201);
+      assert.equal((await engine.get(INDEX, 'piped')).found, false);
+    });
+
+    test('a routed document is written and found on a one-shard index', async () => {
+      const written = item(
+        await engine.bulk(
+          [{ index: { _index: INDEX, _id: 'routed', routing: 'tenant-7' }, document: { name: 'r' } }],
+          {
+            refresh: true,
+          },
+        ),
+        0,
+      );
+      assert.equal(written.status, 201);
+      const found = await engine.search(INDEX, { query: { ids: { values: ['routed'] } } });
+      assert.equal(found.hits.total?.value, 1);
+    });
+
+    test('an index action may carry its NDJSON serialization (BulkOptions.serialized) and is stored the same', async () => {
+      const document = { name: 'serialized', n: 42 };
+      const ndjson = `{"index":{"_index":"${INDEX}","_id":"ser"}}\n${JSON.stringify(document)}\n`;
+      const response = await engine.bulk([{ index: { _index: INDEX, _id: 'ser' }, document }], {
+        refresh: true,
+        serialized: [ndjson],
+      });
+      assert.equal(item(response, 0).status, 201);
+      const got = await engine.get(INDEX, 'ser');
+      assert.ok(got.found);
+      assert.deepEqual(got._source, document);
     });
 
     test('get and mget report found documents and missing ones', async () => {

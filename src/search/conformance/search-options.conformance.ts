@@ -161,6 +161,48 @@ export function describeSearchOptionsConformance(target: ConformanceTarget): voi
       });
     });
 
+    test('scan of an index without documents or mappings, or of a wildcard matching nothing, yields no pages', async () => {
+      const empty = target.index('conformance-scan-empty');
+      await dropIndex(engine, empty);
+      await engine.createIndex(empty, { settings: { number_of_replicas: 0 } });
+      try {
+        for (const pattern of [empty, `${target.index('conformance-scan-nothing-')}*`]) {
+          const pages: unknown[] = [];
+          for await (const page of engine.scan(pattern, { pageSize: 2 })) pages.push(page);
+          assert.deepEqual(pages, [], pattern);
+        }
+        await expectSearchError(
+          (async () => {
+            for await (const _ of engine.scan(target.index('conformance-scan-missing'))) break;
+          })(),
+          { status: 404, type: 'index_not_found_exception' },
+        );
+      } finally {
+        await dropIndex(engine, empty);
+      }
+    });
+
+    test("a scan abandoned after its first page resumes from that page's cursor", async () => {
+      const iterator = engine
+        .scan(INDEX, { pageSize: 3, sort: [{ '@timestamp': 'desc' }] })
+        [Symbol.asyncIterator]();
+      const first = await iterator.next();
+      await iterator.return?.();
+      assert.ok(!first.done);
+      assert.deepEqual(
+        first.value.hits.map((h) => h._id),
+        ['10', '9', '8'],
+      );
+      const rest: string[] = [];
+      for await (const page of engine.scan(INDEX, {
+        pageSize: 3,
+        sort: [{ '@timestamp': 'desc' }],
+        searchAfter: first.value.searchAfter,
+      }))
+        rest.push(...page.hits.map((h) => h._id));
+      assert.deepEqual(rest, ['7', '6', '5', '4', '3', '2', '1']);
+    });
+
     test('scan pages through every hit in sort order and resumes from a cursor', async () => {
       const pages: string[][] = [];
       for await (const page of engine.scan(INDEX, { pageSize: 4, sort: [{ '@timestamp': 'asc' }] }))

@@ -21,7 +21,7 @@ import type {
   IndexInfo,
   RefreshResponse,
 } from '../index-admin.js';
-import type { SearchEngine } from '../search-engine.js';
+import type { RawAnswer, RawRequest, RawRequestEngine } from '../raw-request.js';
 import { SearchEngineError } from '../search-engine-error.js';
 import type {
   CountRequest,
@@ -54,7 +54,7 @@ function indexPath(pattern: string): string {
   return pattern.length === 0 ? '' : `/${encodeURIComponent(pattern)}`;
 }
 
-export class ClusterSearchEngine implements SearchEngine {
+export class ClusterSearchEngine implements RawRequestEngine {
   private readonly transport: ClusterTransport;
   private detected: Promise<Distribution> | undefined;
   private closed = false;
@@ -204,11 +204,29 @@ export class ClusterSearchEngine implements SearchEngine {
         delete: async (path, body) => {
           await this.send({ method: 'DELETE', path, body });
         },
+        matchesNothing: async () => (await this.listIndices(pattern)).length === 0,
       },
       distribution,
       indexPath(pattern),
       options,
     );
+  }
+
+  async forward(request: RawRequest): Promise<RawAnswer> {
+    if (this.closed)
+      throw new SearchEngineError('illegal_state_exception', 'the cluster engine is closed', 500);
+    const ndjson = request.contentType?.includes('ndjson') ?? false;
+    const headers = compatibilityHeaders(await this.distribution(), ndjson);
+    return this.transport.forward({
+      method: request.method,
+      path: request.path,
+      querystring: request.querystring,
+      body: request.body,
+      headers: {
+        'content-type': request.contentType ?? 'application/json',
+        ...headers,
+      },
+    });
   }
 
   async close(): Promise<void> {

@@ -21,6 +21,8 @@ export interface ScanRequests {
   /** `POST <path>` with a JSON body (or none), answering the parsed body. */
   post(path: string, body: unknown, querystring?: Record<string, string>): Promise<unknown>;
   delete(path: string, body: unknown): Promise<void>;
+  /** Whether the scanned pattern names no index at all (a wildcard that matches nothing). */
+  matchesNothing(): Promise<boolean>;
 }
 
 export async function* scanCluster(
@@ -35,7 +37,16 @@ export async function* scanCluster(
   const given = options.sort === undefined ? [] : Array.isArray(options.sort) ? options.sort : [options.sort];
   const base: SearchRequest = {
     ...(options.query === undefined ? {} : { query: options.query }),
-    sort: [...given, { [distribution.scanTiebreaker]: 'asc' }],
+    // unmapped_type: an index without any mapping yet has no `_id` to sort on (ES 7, OpenSearch).
+    sort: [
+      ...given,
+      {
+        [distribution.scanTiebreaker]: {
+          order: 'asc',
+          ...(distribution.scanTiebreaker === '_id' ? { unmapped_type: 'keyword' } : {}),
+        },
+      },
+    ],
     size: pageSize,
   };
   const pages =
@@ -58,11 +69,19 @@ async function* pointInTimePages(
   base: SearchRequest,
   searchAfter: readonly unknown[] | undefined,
 ): AsyncIterable<SearchResponse> {
-  const opened = (await requests.post(
-    flavour === 'elasticsearch' ? `${indexPath}/_pit` : `${indexPath}/_search/point_in_time`,
-    undefined,
-    { keep_alive: KEEP_ALIVE },
-  )) as { id?: string; pit_id?: string };
+  let opened: { id?: string; pit_id?: string };
+  try {
+    opened = (await requests.post(
+      flavour === 'elasticsearch' ? `${indexPath}/_pit` : `${indexPath}/_search/point_in_time`,
+      undefined,
+      { keep_alive: KEEP_ALIVE },
+    )) as { id?: string; pit_id?: string };
+  } catch (e) {
+    // OpenSearch 2/3 cannot open a point in time on a wildcard that matches nothing ("invalid id:
+    // [null]"); like a search, such a scan is empty.
+    if (await requests.matchesNothing().catch(() => false)) return;
+    throw e;
+  }
   let id = (flavour === 'elasticsearch' ? opened.id : opened.pit_id) as string;
   let after = searchAfter;
   try {

@@ -79,6 +79,8 @@ export class ClusterTransport {
       enableMetaHeader: false,
       name: 'sluice',
       redaction: { type: 'replace' },
+      // No spans: they would carry query bodies to whatever tracer a host process registers.
+      openTelemetry: { enabled: false },
     });
   }
 
@@ -104,6 +106,44 @@ export class ClusterTransport {
         },
       );
       return { statusCode: result.statusCode ?? 200, body: result.body };
+    } catch (e) {
+      throw toEngineError(e, (text) => this.connection.redact(text));
+    }
+  }
+
+  /**
+   * A request passed through as text: answers the cluster's status, content type and body, also
+   * for errors (scrubbed of the connection's secrets); throws only when the cluster is unreachable.
+   */
+  async forward(request: {
+    method: string;
+    path: string;
+    querystring: string;
+    body: string | undefined;
+    headers: IncomingHttpHeaders;
+  }): Promise<{ status: number; contentType: string; body: string }> {
+    try {
+      const result = await this.transport.request<unknown>(
+        {
+          method: request.method,
+          path: request.path,
+          ...(request.body === undefined || request.body === '' ? {} : { body: request.body }),
+          querystring: request.querystring,
+        },
+        { meta: true, headers: request.headers, ignore: [400, 401, 403, 404, 405, 406, 409, 413, 429, 500] },
+      );
+      const raw = result.body;
+      const text =
+        typeof raw === 'string'
+          ? raw
+          : raw === undefined || raw === true || raw === false
+            ? ''
+            : JSON.stringify(raw);
+      return {
+        status: result.statusCode ?? 200,
+        contentType: String(result.headers?.['content-type'] ?? 'application/json'),
+        body: this.connection.redact(text),
+      };
     } catch (e) {
       throw toEngineError(e, (text) => this.connection.redact(text));
     }

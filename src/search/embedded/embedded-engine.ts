@@ -78,7 +78,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
     });
     this.clock = options.clock ?? systemClock;
     this.sync();
-    this.replica = openReplica(options.dataDir, mode);
+    this.replica = openReplica(options.dataDir, mode, options.clock);
     this.checkpointer = mode === 'worker' ? new Checkpointer(options.dataDir) : undefined;
   }
 
@@ -215,7 +215,8 @@ export class EmbeddedSearchEngine implements SearchEngine {
           },
           actions.length,
         );
-        for (const action of actions) writer.apply(action);
+        const serialized = options.serialized;
+        for (let i = 0; i < actions.length; i++) writer.apply(actions[i] as BulkAction, serialized?.[i]);
         writer.finish();
         results = writer.results;
         failed = writer.failed;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../time/manual-clock.js';
 import { fullKeyGroupRange, keyGroupOf, keyGroupRangeForSubtask } from '../key-groups.js';
+import { CollectingSnapshotWriter } from '../keyed-state-snapshot.js';
 import { listState, mapState, valueState } from '../state-descriptors.js';
 import type { StateTtlConfig } from '../state-ttl.js';
 import { HeapKeyedStateBackend } from './heap-keyed-state-backend.js';
@@ -249,5 +250,62 @@ describe('snapshots and key groups', () => {
     const snap = backend().snapshot();
     const other = new HeapKeyedStateBackend(fullKeyGroupRange(64), 64, new ManualClock(0));
     assert.throws(() => other.restore(snap), /maxParallelism 128/);
+  });
+});
+
+describe('streamed snapshots of a large state', () => {
+  it('snapshots 1,000,000 keys exactly as they were at the start while keys keep changing between chunks, in bounded chunks', async () => {
+    const N = 1_000_000;
+    const b = backend();
+    const v = b.getValueState(valueState<{ n: number }>('v'));
+    for (let i = 0; i < N; i++) {
+      b.setCurrentKey(`k${i}`);
+      v.update({ n: i });
+    }
+    const maxRowsPerChunk = 10_000;
+    const rowsPerChunk: number[] = [];
+    let changes = 0;
+    let rows = 0;
+    let wrong = 0;
+    await b.snapshotTo(
+      {
+        start: () => {},
+        write: (chunk) => {
+          rowsPerChunk.push(CollectingSnapshotWriter.rowsIn(chunk));
+          for (const piece of chunk) {
+            for (const row of piece.states.v?.entries ?? []) {
+              rows++;
+              if (`k${(row[1] as { n: number }).n}` !== row[0]) wrong++;
+            }
+          }
+          // The job between two chunks: change values in place and by update, delete keys, add keys,
+          // spread over keys already written and keys still to come.
+          for (let j = 0; j < 500; j++) {
+            const i = (changes * 7919) % N;
+            changes++;
+            b.setCurrentKey(`k${i}`);
+            if (j % 3 === 0) v.update({ n: -1 });
+            else if (j % 3 === 1) {
+              const value = v.value();
+              if (value !== undefined) value.n = -2;
+            } else v.clear();
+            b.setCurrentKey(`new-${changes}`);
+            v.update({ n: -3 });
+          }
+        },
+        finish: () => {},
+      },
+      { maxRowsPerChunk },
+    );
+    assert.equal(rows, N, 'every key present at the start, and no key created after it');
+    assert.equal(wrong, 0, 'every value as it was at the start');
+    assert.ok(changes >= 50_000, `the job changed ${changes} keys during the snapshot`);
+    assert.ok(rowsPerChunk.length >= N / maxRowsPerChunk);
+    assert.ok(
+      Math.max(...rowsPerChunk) <= maxRowsPerChunk,
+      'no chunk over the bound: the loop is never held longer',
+    );
+    b.setCurrentKey('k0');
+    assert.deepEqual(v.value(), { n: -1 }, "the job's own changes are live");
   });
 });

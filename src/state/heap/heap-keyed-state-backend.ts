@@ -1,29 +1,40 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Clock } from '../../core/clock.js';
 import { ConfigError } from '../../core/errors.js';
 import type { Key } from '../../core/key.js';
-import { inKeyGroupRange, type KeyGroupRange, keyGroupOf } from '../key-groups.js';
+import { inKeyGroupRange, type KeyGroupRange } from '../key-groups.js';
 import type { ListState, MapState, ValueState } from '../keyed-state.js';
-import type {
-  KeyedStateBackend,
-  KeyedStateSnapshot,
-  KeyGroupSnapshot,
-  NamespacedState,
-  StateBackend,
-  StateKind,
-  TimerSnapshot,
-} from '../state-backend.js';
+import {
+  checkSnapshotHeader,
+  DEFAULT_MAX_ROWS_PER_CHUNK,
+  type KeyedStateSnapshot,
+  type KeyedStateSnapshotChunk,
+  type KeyedStateSnapshotHeader,
+  type KeyedStateSnapshotWriter,
+  mergeSnapshotChunks,
+  SNAPSHOT_FORMAT_VERSION,
+  type SnapshotToOptions,
+  StateSnapshotError as StateError,
+  type StateKind,
+  type TimerSnapshot,
+} from '../keyed-state-snapshot.js';
+import type { KeyedStateBackend, NamespacedState, StateBackend } from '../state-backend.js';
 import type { ListStateDescriptor, MapStateDescriptor, ValueStateDescriptor } from '../state-descriptors.js';
 import { KeyedTimerService } from '../timer-service.js';
 import { HeapListState } from './heap-list-state.js';
 import { HeapMapState } from './heap-map-state.js';
 import { HeapNamespacedState } from './heap-namespaced-state.js';
+import { type FrozenRows, type FrozenTable, HeapSnapshotRun } from './heap-snapshot-run.js';
 import type { HeapStateTable, KeyContext } from './heap-state-table.js';
 import { HeapValueState } from './heap-value-state.js';
 
 /**
  * Keyed state in JS maps, the default backend: fastest, bounded by the heap, lost on exit unless
  * snapshotted. Snapshots are deep copies (`structuredClone`), so state values must be cloneable data
- * (no functions or class instances with behaviour).
+ * (no functions or class instances with behaviour). `snapshotTo` streams a snapshot in chunks while
+ * the job runs, with copy-on-write tables (`copy-on-write-snapshot.ts`): an operator must not keep a
+ * value it got from state before the snapshot started and change it afterwards without reading it
+ * again (operators read state per record, so they do not).
  */
 export class HeapKeyedStateBackend implements KeyedStateBackend {
   private readonly ctx: KeyContext = { key: '' };
@@ -32,6 +43,8 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   /** Rows restored for states the operator has not asked for yet, by state name. */
   private readonly pendingRows = new Map<string, { kind: StateKind; rows: unknown[][] }>();
   private readonly pendingTimers = new Map<string, TimerSnapshot[]>();
+  /** The snapshot running now, if any (one at a time). */
+  private run: HeapSnapshotRun | undefined;
 
   constructor(
     readonly keyGroupRange: KeyGroupRange,
@@ -60,7 +73,9 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
       if (pending.kind !== kind)
         throw new ConfigError(`restored state "${name}" is ${pending.kind} state, not ${kind}`);
       const saved = this.ctx.key;
-      for (const row of pending.rows) table.restoreRow(row);
+      // A running snapshot still holds these rows: the table must not share (and mutate) them.
+      const rows = this.run === undefined ? pending.rows : structuredClone(pending.rows);
+      for (const row of rows) table.restoreRow(row);
       this.ctx.key = saved;
       this.pendingRows.delete(name);
     }
@@ -99,65 +114,124 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   }
 
   keyCount(name: string): number {
-    return this.tables.get(name)?.keyCount() ?? 0;
+    return this.tables.get(name)?.keyCount() ?? this.keys(name).length;
+  }
+
+  keys(name: string): Key[] {
+    const table = this.tables.get(name);
+    if (table !== undefined) return table.liveKeys(this.clock.nowMs());
+    // Restored but not registered yet: the rows' keys (TTL is applied once the state is registered).
+    const rows = this.pendingRows.get(name)?.rows ?? [];
+    return [...new Set(rows.map((row) => row[0] as Key))];
+  }
+
+  /** Freezes every table, the restored rows not claimed yet and the timers; switches on copy-on-write. */
+  private beginRun(): HeapSnapshotRun {
+    if (this.run !== undefined) throw new StateError('a snapshot of this keyed state is already running');
+    const nowMs = this.clock.nowMs();
+    const tables: FrozenTable[] = [];
+    for (const [name, table] of this.tables)
+      tables.push({ name, kind: table.kind, cursor: table.beginSnapshot(nowMs) });
+    const pending: FrozenRows[] = [];
+    for (const [name, p] of this.pendingRows) pending.push({ name, kind: p.kind, rows: p.rows });
+    const pendingTimers = [...this.pendingTimers].map(([name, timers]) => ({ name, timers }));
+    const run = new HeapSnapshotRun(this.maxParallelism, tables, pending, pendingTimers, this.timerServices);
+    this.run = run;
+    return run;
+  }
+
+  private endRun(run: HeapSnapshotRun): void {
+    if (this.run !== run) return;
+    this.run = undefined;
+    for (const table of this.tables.values()) table.endSnapshot();
   }
 
   snapshot(): KeyedStateSnapshot {
-    const nowMs = this.clock.nowMs();
-    const groups = new Map<number, KeyGroupSnapshot>();
-    const group = (key: Key): KeyGroupSnapshot => {
-      const kg = keyGroupOf(key, this.maxParallelism);
-      let g = groups.get(kg);
-      if (g === undefined) {
-        g = { keyGroup: kg, states: {}, timers: {} };
-        groups.set(kg, g);
-      }
-      return g;
-    };
-    for (const [name, table] of this.tables) {
-      for (const row of table.snapshotRows(nowMs)) {
-        const g = group(row[0] as Key);
-        (g.states[name] ??= { kind: table.kind, entries: [] }).entries.push(row);
-      }
+    const run = this.beginRun();
+    const chunks: KeyedStateSnapshotChunk[] = [];
+    try {
+      for (
+        let chunk = run.nextChunk(Number.POSITIVE_INFINITY);
+        chunk !== undefined;
+        chunk = run.nextChunk(Number.POSITIVE_INFINITY)
+      )
+        chunks.push(chunk);
+    } finally {
+      this.endRun(run);
     }
-    for (const [name, service] of this.timerServices) {
-      for (const [domain, queue] of [
-        [0, service.eventTimers],
-        [1, service.processingTimers],
-      ] as const) {
-        for (const [ts, key, ns] of queue.entries())
-          (group(key).timers[name] ??= []).push([ts, key, ns, domain]);
-      }
+    // One unbounded chunk already holds one piece per key group.
+    if (chunks.length === 1) {
+      const keyGroups = [...(chunks[0] as KeyedStateSnapshotChunk)].sort((a, b) => a.keyGroup - b.keyGroup);
+      return { ...this.header(), keyGroups };
     }
-    const keyGroups = [...groups.values()].sort((a, b) => a.keyGroup - b.keyGroup);
-    return structuredClone({ formatVersion: 1, maxParallelism: this.maxParallelism, keyGroups });
+    return mergeSnapshotChunks(this.header(), chunks);
+  }
+
+  async snapshotTo(writer: KeyedStateSnapshotWriter, options: SnapshotToOptions = {}): Promise<void> {
+    const maxRows = options.maxRowsPerChunk ?? DEFAULT_MAX_ROWS_PER_CHUNK;
+    if (!(Number.isInteger(maxRows) && maxRows >= 1))
+      throw new ConfigError(`maxRowsPerChunk must be an integer >= 1, got ${maxRows}`);
+    const run = this.beginRun();
+    try {
+      await writer.start(this.header());
+      for (;;) {
+        // Yield first: the job runs between any two chunks, also between the freeze and the first one.
+        await setImmediate();
+        if (this.run !== run)
+          throw new StateError('the keyed state was disposed while a snapshot was running');
+        const chunk = run.nextChunk(maxRows);
+        if (chunk === undefined) break;
+        if (chunk.length > 0) await writer.write(chunk);
+      }
+      await writer.finish();
+    } finally {
+      this.endRun(run);
+    }
+  }
+
+  private header(): KeyedStateSnapshotHeader {
+    return { formatVersion: SNAPSHOT_FORMAT_VERSION, maxParallelism: this.maxParallelism };
   }
 
   restore(snapshot: KeyedStateSnapshot): void {
-    if (snapshot.formatVersion !== 1)
-      throw new ConfigError(`unsupported state snapshot format ${String(snapshot.formatVersion)}`);
-    if (snapshot.maxParallelism !== this.maxParallelism) {
-      throw new ConfigError(
-        `state snapshot was taken with maxParallelism ${snapshot.maxParallelism}, this job uses ${this.maxParallelism}; key groups would not line up`,
-      );
-    }
-    const copy = structuredClone(snapshot);
-    for (const g of copy.keyGroups) {
+    checkSnapshotHeader(snapshot, this.maxParallelism);
+    this.restoreChunk(snapshot.keyGroups);
+  }
+
+  async restoreFrom(
+    header: KeyedStateSnapshotHeader,
+    chunks: Iterable<KeyedStateSnapshotChunk> | AsyncIterable<KeyedStateSnapshotChunk>,
+  ): Promise<void> {
+    checkSnapshotHeader(header, this.maxParallelism);
+    for await (const chunk of chunks) this.restoreChunk(chunk);
+  }
+
+  /** Queues the rows of the key groups this backend owns; tables pick them up when first asked for. */
+  private restoreChunk(chunk: KeyedStateSnapshotChunk): void {
+    if (this.run !== undefined)
+      throw new StateError('cannot restore keyed state while a snapshot is running');
+    for (const g of chunk) {
       if (!inKeyGroupRange(this.keyGroupRange, g.keyGroup)) continue;
-      for (const [name, table] of Object.entries(g.states)) {
+      const copy = structuredClone(g);
+      for (const [name, table] of Object.entries(copy.states)) {
         const pending = this.pendingRows.get(name) ?? { kind: table.kind, rows: [] };
-        pending.rows.push(...table.entries);
+        if (pending.kind !== table.kind)
+          throw new ConfigError(
+            `restored state "${name}" is ${table.kind} state in one key group and ${pending.kind} in another`,
+          );
+        for (const row of table.entries) pending.rows.push(row);
         this.pendingRows.set(name, pending);
       }
-      for (const [name, timers] of Object.entries(g.timers)) {
+      for (const [name, timers] of Object.entries(copy.timers)) {
         const list = this.pendingTimers.get(name) ?? [];
-        list.push(...timers);
+        for (const t of timers) list.push(t);
         this.pendingTimers.set(name, list);
       }
     }
   }
 
   dispose(): void {
+    if (this.run !== undefined) this.endRun(this.run);
     this.tables.clear();
     this.timerServices.clear();
     this.pendingRows.clear();

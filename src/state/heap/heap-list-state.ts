@@ -3,17 +3,20 @@ import type { Key } from '../../core/key.js';
 import type { ListState } from '../keyed-state.js';
 import type { ListStateDescriptor } from '../state-descriptors.js';
 import { isExpired, type TtlPolicy, type TtlValue, ttlPolicy } from '../state-ttl.js';
+import { KeyedTableSnapshot, type TableSnapshotCursor } from './copy-on-write-snapshot.js';
 import { type HeapStateTable, IncrementalCleaner, type KeyContext } from './heap-state-table.js';
 
 /**
  * List state on the heap: `Map<key, T[]>`, or with TTL `Map<key, { value, lastAccessMs }[]>` where
- * each element expires on its own (as in Flink).
+ * each element expires on its own (as in Flink). While a snapshot runs, every access first lets it
+ * stash the entry (`snapshot.touch`).
  */
 export class HeapListState<T> implements ListState<T>, HeapStateTable {
   readonly kind = 'list';
   private readonly map = new Map<Key, unknown[]>();
   private readonly policy: TtlPolicy | undefined;
   private readonly cleaner: IncrementalCleaner<unknown[]> | undefined;
+  private snapshot: KeyedTableSnapshot<unknown[]> | undefined;
 
   constructor(
     private readonly ctx: KeyContext,
@@ -23,7 +26,9 @@ export class HeapListState<T> implements ListState<T>, HeapStateTable {
     this.policy = ttlPolicy(descriptor.ttl);
     const policy = this.policy;
     if (policy !== undefined) {
-      this.cleaner = new IncrementalCleaner(this.map, policy.entriesPerAccess, (list, now) => {
+      this.cleaner = new IncrementalCleaner(this.map, policy.entriesPerAccess, (key, list, now) => {
+        if (!(list as TtlValue<T>[]).some((e) => isExpired(e, policy, now))) return false;
+        this.snapshot?.touch(key);
         dropExpired(list as TtlValue<T>[], policy, now);
         return list.length === 0;
       });
@@ -31,6 +36,7 @@ export class HeapListState<T> implements ListState<T>, HeapStateTable {
   }
 
   get(): T[] {
+    if (this.snapshot !== undefined) this.snapshot.touch(this.ctx.key);
     const policy = this.policy;
     const now = policy === undefined ? 0 : this.clock.nowMs();
     this.cleaner?.step(now);
@@ -59,6 +65,7 @@ export class HeapListState<T> implements ListState<T>, HeapStateTable {
 
   addAll(values: readonly T[]): void {
     if (values.length === 0) return;
+    if (this.snapshot !== undefined) this.snapshot.touch(this.ctx.key);
     // Clean up first: the cleaner drops empty lists, so it must not see the one created below.
     const now = this.policy === undefined ? 0 : this.clock.nowMs();
     this.cleaner?.step(now);
@@ -72,11 +79,13 @@ export class HeapListState<T> implements ListState<T>, HeapStateTable {
   }
 
   update(values: readonly T[]): void {
+    if (this.snapshot !== undefined) this.snapshot.touch(this.ctx.key);
     this.map.delete(this.ctx.key);
     this.addAll(values);
   }
 
   clear(): void {
+    if (this.snapshot !== undefined) this.snapshot.touch(this.ctx.key);
     this.map.delete(this.ctx.key);
   }
 
@@ -84,16 +93,27 @@ export class HeapListState<T> implements ListState<T>, HeapStateTable {
     return this.map.size;
   }
 
-  *snapshotRows(nowMs: number): Iterable<unknown[]> {
+  liveKeys(nowMs: number): Key[] {
     const policy = this.policy;
-    for (const [key, list] of this.map) {
-      if (policy === undefined) {
-        yield [key, list.slice()];
-        continue;
-      }
-      const live = (list as TtlValue<T>[]).filter((e) => !isExpired(e, policy, nowMs)).map((e) => ({ ...e }));
-      if (live.length > 0) yield [key, live];
-    }
+    if (policy === undefined) return Array.from(this.map.keys());
+    const out: Key[] = [];
+    for (const [key, list] of this.map)
+      if ((list as TtlValue<T>[]).some((e) => !isExpired(e, policy, nowMs))) out.push(key);
+    return out;
+  }
+
+  beginSnapshot(nowMs: number): TableSnapshotCursor {
+    const policy = this.policy;
+    this.snapshot = new KeyedTableSnapshot(this.map, (key, list) => {
+      if (policy === undefined) return [key, list];
+      const live = (list as TtlValue<T>[]).filter((e) => !isExpired(e, policy, nowMs));
+      return live.length > 0 ? [key, live] : undefined;
+    });
+    return this.snapshot;
+  }
+
+  endSnapshot(): void {
+    this.snapshot = undefined;
   }
 
   restoreRow(row: unknown[]): void {

@@ -3,17 +3,20 @@ import type { Key } from '../../core/key.js';
 import type { MapState } from '../keyed-state.js';
 import type { MapStateDescriptor } from '../state-descriptors.js';
 import { isExpired, type TtlPolicy, type TtlValue, ttlPolicy } from '../state-ttl.js';
+import { KeyedTableSnapshot, type TableSnapshotCursor } from './copy-on-write-snapshot.js';
 import { type HeapStateTable, IncrementalCleaner, type KeyContext } from './heap-state-table.js';
 
 /**
  * Map state on the heap: `Map<key, Map<userKey, V>>`; with TTL each user entry is stored as
- * `{ value, lastAccessMs }` and expires on its own (as in Flink).
+ * `{ value, lastAccessMs }` and expires on its own (as in Flink). While a snapshot runs, every access
+ * first lets it stash the key's whole map (`snapshot.touch`).
  */
 export class HeapMapState<V> implements MapState<V>, HeapStateTable {
   readonly kind = 'map';
   private readonly map = new Map<Key, Map<Key, unknown>>();
   private readonly policy: TtlPolicy | undefined;
   private readonly cleaner: IncrementalCleaner<Map<Key, unknown>> | undefined;
+  private snapshot: KeyedTableSnapshot<Map<Key, unknown>> | undefined;
 
   constructor(
     private readonly ctx: KeyContext,
@@ -23,8 +26,14 @@ export class HeapMapState<V> implements MapState<V>, HeapStateTable {
     this.policy = ttlPolicy(descriptor.ttl);
     const policy = this.policy;
     if (policy !== undefined) {
-      this.cleaner = new IncrementalCleaner(this.map, policy.entriesPerAccess, (userMap, now) => {
-        for (const [uk, e] of userMap) if (isExpired(e as TtlValue<V>, policy, now)) userMap.delete(uk);
+      this.cleaner = new IncrementalCleaner(this.map, policy.entriesPerAccess, (key, userMap, now) => {
+        let touched = false;
+        for (const [uk, e] of userMap) {
+          if (!isExpired(e as TtlValue<V>, policy, now)) continue;
+          if (!touched) this.snapshot?.touch(key);
+          touched = true;
+          userMap.delete(uk);
+        }
         return userMap.size === 0;
       });
     }
@@ -50,7 +59,9 @@ export class HeapMapState<V> implements MapState<V>, HeapStateTable {
     return { found: true, value: e.value };
   }
 
+  /** Every public method calls this first: the snapshot's touch, then the TTL clock and cleanup. */
   private now(): number {
+    if (this.snapshot !== undefined) this.snapshot.touch(this.ctx.key);
     if (this.policy === undefined) return 0;
     const now = this.clock.nowMs();
     this.cleaner?.step(now);
@@ -58,13 +69,15 @@ export class HeapMapState<V> implements MapState<V>, HeapStateTable {
   }
 
   get(userKey: Key): V | undefined {
+    const now = this.now();
     const userMap = this.map.get(this.ctx.key);
-    return userMap === undefined ? undefined : this.read(userMap, userKey, this.now()).value;
+    return userMap === undefined ? undefined : this.read(userMap, userKey, now).value;
   }
 
   contains(userKey: Key): boolean {
+    const now = this.now();
     const userMap = this.map.get(this.ctx.key);
-    return userMap !== undefined && this.read(userMap, userKey, this.now()).found;
+    return userMap !== undefined && this.read(userMap, userKey, now).found;
   }
 
   put(userKey: Key, value: V): void {
@@ -84,6 +97,7 @@ export class HeapMapState<V> implements MapState<V>, HeapStateTable {
   }
 
   remove(userKey: Key): void {
+    if (this.snapshot !== undefined) this.snapshot.touch(this.ctx.key);
     const userMap = this.map.get(this.ctx.key);
     if (userMap === undefined) return;
     userMap.delete(userKey);
@@ -91,9 +105,9 @@ export class HeapMapState<V> implements MapState<V>, HeapStateTable {
   }
 
   entries(): Array<[Key, V]> {
+    const now = this.now();
     const userMap = this.map.get(this.ctx.key);
     if (userMap === undefined) return [];
-    const now = this.now();
     const out: Array<[Key, V]> = [];
     for (const uk of [...userMap.keys()]) {
       const r = this.read(userMap, uk, now);
@@ -115,6 +129,7 @@ export class HeapMapState<V> implements MapState<V>, HeapStateTable {
   }
 
   clear(): void {
+    if (this.snapshot !== undefined) this.snapshot.touch(this.ctx.key);
     this.map.delete(this.ctx.key);
   }
 
@@ -122,16 +137,35 @@ export class HeapMapState<V> implements MapState<V>, HeapStateTable {
     return this.map.size;
   }
 
-  *snapshotRows(nowMs: number): Iterable<unknown[]> {
+  liveKeys(nowMs: number): Key[] {
     const policy = this.policy;
+    if (policy === undefined) return Array.from(this.map.keys());
+    const out: Key[] = [];
     for (const [key, userMap] of this.map) {
+      for (const e of userMap.values()) {
+        if (isExpired(e as TtlValue<V>, policy, nowMs)) continue;
+        out.push(key);
+        break;
+      }
+    }
+    return out;
+  }
+
+  beginSnapshot(nowMs: number): TableSnapshotCursor {
+    const policy = this.policy;
+    this.snapshot = new KeyedTableSnapshot(this.map, (key, userMap) => {
       const rows: unknown[][] = [];
       for (const [uk, stored] of userMap) {
         if (policy !== undefined && isExpired(stored as TtlValue<V>, policy, nowMs)) continue;
-        rows.push([uk, policy === undefined ? stored : { ...(stored as TtlValue<V>) }]);
+        rows.push([uk, stored]);
       }
-      if (rows.length > 0) yield [key, rows];
-    }
+      return rows.length > 0 ? [key, rows] : undefined;
+    });
+    return this.snapshot;
+  }
+
+  endSnapshot(): void {
+    this.snapshot = undefined;
   }
 
   restoreRow(row: unknown[]): void {

@@ -1,11 +1,13 @@
 import type { Key } from '../../core/key.js';
 import type { NamespacedState } from '../state-backend.js';
+import { NamespacedTableSnapshot, type TableSnapshotCursor } from './copy-on-write-snapshot.js';
 import type { HeapStateTable, KeyContext } from './heap-state-table.js';
 
 /**
  * Namespaced state on the heap, namespace first: `Map<namespace, Map<key, V>>`. Windows of one
  * operator share few namespaces (window starts) across many keys, so this layout keeps one inner map
- * per open window instead of one per key, and a fired window's map is dropped whole.
+ * per open window instead of one per key, and a fired window's map is dropped whole. While a
+ * snapshot runs, every get/set/delete first lets it stash the entry (`snapshot.touch`).
  */
 export class HeapNamespacedState<V> implements NamespacedState<V>, HeapStateTable {
   readonly kind = 'namespaced';
@@ -13,6 +15,7 @@ export class HeapNamespacedState<V> implements NamespacedState<V>, HeapStateTabl
   /** Records of a batch mostly share a window: remember the last namespace's map. */
   private lastNamespace = Number.NaN;
   private lastKeys: Map<Key, V> | undefined;
+  private snapshot: NamespacedTableSnapshot<V> | undefined;
 
   constructor(private readonly ctx: KeyContext) {}
 
@@ -27,10 +30,12 @@ export class HeapNamespacedState<V> implements NamespacedState<V>, HeapStateTabl
   }
 
   get(namespace: number): V | undefined {
+    if (this.snapshot !== undefined) this.snapshot.touch(namespace, this.ctx.key);
     return this.keysOf(namespace)?.get(this.ctx.key);
   }
 
   set(namespace: number, value: V): void {
+    if (this.snapshot !== undefined) this.snapshot.touch(namespace, this.ctx.key);
     let keys = this.keysOf(namespace);
     if (keys === undefined) {
       keys = new Map();
@@ -40,6 +45,7 @@ export class HeapNamespacedState<V> implements NamespacedState<V>, HeapStateTabl
   }
 
   delete(namespace: number): void {
+    if (this.snapshot !== undefined) this.snapshot.touch(namespace, this.ctx.key);
     const keys = this.keysOf(namespace);
     if (keys === undefined) return;
     keys.delete(this.ctx.key);
@@ -51,17 +57,31 @@ export class HeapNamespacedState<V> implements NamespacedState<V>, HeapStateTabl
   }
 
   *entries(): Iterable<[Key, number, V]> {
-    for (const [ns, keys] of this.byNamespace) for (const [key, v] of keys) yield [key, ns, v];
+    for (const [ns, keys] of this.byNamespace) {
+      for (const [key, v] of keys) {
+        if (this.snapshot !== undefined) this.snapshot.touch(ns, key);
+        yield [key, ns, v];
+      }
+    }
   }
 
   keyCount(): number {
-    const keys = new Set<Key>();
-    for (const m of this.byNamespace.values()) for (const k of m.keys()) keys.add(k);
-    return keys.size;
+    return this.liveKeys().length;
   }
 
-  *snapshotRows(): Iterable<unknown[]> {
-    for (const [key, ns, v] of this.entries()) yield [key, ns, v];
+  liveKeys(): Key[] {
+    const keys = new Set<Key>();
+    for (const m of this.byNamespace.values()) for (const k of m.keys()) keys.add(k);
+    return [...keys];
+  }
+
+  beginSnapshot(): TableSnapshotCursor {
+    this.snapshot = new NamespacedTableSnapshot(this.byNamespace);
+    return this.snapshot;
+  }
+
+  endSnapshot(): void {
+    this.snapshot = undefined;
   }
 
   restoreRow(row: unknown[]): void {

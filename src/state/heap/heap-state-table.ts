@@ -1,5 +1,6 @@
 import type { Key } from '../../core/key.js';
-import type { StateKind } from '../state-backend.js';
+import type { StateKind } from '../keyed-state-snapshot.js';
+import type { TableSnapshotCursor } from './copy-on-write-snapshot.js';
 
 /** The key whose state user code is reading/writing; shared by a backend and all its states. */
 export interface KeyContext {
@@ -8,14 +9,20 @@ export interface KeyContext {
 
 /**
  * What the heap backend needs from each of its state tables to snapshot and restore them. Rows
- * follow the snapshot layout documented in `state-backend.ts`: `[key, stored]` or `[key, namespace, stored]`.
+ * follow the snapshot layout documented in `keyed-state-snapshot.ts`: `[key, stored]` or `[key, namespace, stored]`.
  */
 export interface HeapStateTable {
   readonly kind: StateKind;
-  /** Live rows only (expired entries are left out and purged). */
-  snapshotRows(nowMs: number): Iterable<unknown[]>;
+  /**
+   * Freezes the table for a snapshot at `nowMs` (entries expired then are left out) and switches on
+   * copy-on-write until `endSnapshot`. One snapshot at a time.
+   */
+  beginSnapshot(nowMs: number): TableSnapshotCursor;
+  endSnapshot(): void;
   restoreRow(row: unknown[]): void;
   keyCount(): number;
+  /** Keys with a live entry at `nowMs`, copied. */
+  liveKeys(nowMs: number): Key[];
 }
 
 /**
@@ -29,8 +36,11 @@ export class IncrementalCleaner<E> {
   constructor(
     private readonly map: Map<Key, E>,
     private readonly entriesPerAccess: number,
-    /** Drops expired parts of an entry; returns true when the whole entry should go. */
-    private readonly purge: (entry: E, nowMs: number) => boolean,
+    /**
+     * Drops expired parts of an entry; returns true when the whole entry should go. Before it changes
+     * anything it must let a running snapshot stash the entry (the table's `touch`).
+     */
+    private readonly purge: (key: Key, entry: E, nowMs: number) => boolean,
   ) {}
 
   step(nowMs: number): void {
@@ -42,7 +52,7 @@ export class IncrementalCleaner<E> {
         return;
       }
       const [key, entry] = next.value;
-      if (this.purge(entry, nowMs)) this.map.delete(key);
+      if (this.purge(key, entry, nowMs)) this.map.delete(key);
     }
   }
 }

@@ -3,14 +3,19 @@ import type { Key } from '../../core/key.js';
 import type { ValueState } from '../keyed-state.js';
 import type { ValueStateDescriptor } from '../state-descriptors.js';
 import { isExpired, type TtlPolicy, type TtlValue, ttlPolicy } from '../state-ttl.js';
+import { KeyedTableSnapshot, type TableSnapshotCursor } from './copy-on-write-snapshot.js';
 import { type HeapStateTable, IncrementalCleaner, type KeyContext } from './heap-state-table.js';
 
-/** Value state on the heap: `Map<key, value>`, or `Map<key, { value, lastAccessMs }>` with TTL. */
+/**
+ * Value state on the heap: `Map<key, value>`, or `Map<key, { value, lastAccessMs }>` with TTL.
+ * While a snapshot runs, every access first lets it stash the entry (`snapshot.touch`).
+ */
 export class HeapValueState<T> implements ValueState<T>, HeapStateTable {
   readonly kind = 'value';
   private readonly map = new Map<Key, unknown>();
   private readonly policy: TtlPolicy | undefined;
   private readonly cleaner: IncrementalCleaner<unknown> | undefined;
+  private snapshot: KeyedTableSnapshot<unknown> | undefined;
 
   constructor(
     private readonly ctx: KeyContext,
@@ -20,13 +25,16 @@ export class HeapValueState<T> implements ValueState<T>, HeapStateTable {
     this.policy = ttlPolicy(descriptor.ttl);
     const policy = this.policy;
     if (policy !== undefined) {
-      this.cleaner = new IncrementalCleaner(this.map, policy.entriesPerAccess, (e, now) =>
-        isExpired(e as TtlValue<T>, policy, now),
-      );
+      this.cleaner = new IncrementalCleaner(this.map, policy.entriesPerAccess, (key, e, now) => {
+        if (!isExpired(e as TtlValue<T>, policy, now)) return false;
+        this.snapshot?.touch(key);
+        return true;
+      });
     }
   }
 
   value(): T | undefined {
+    if (this.snapshot !== undefined) this.snapshot.touch(this.ctx.key);
     const policy = this.policy;
     if (policy === undefined) {
       const v = this.map.get(this.ctx.key);
@@ -50,6 +58,7 @@ export class HeapValueState<T> implements ValueState<T>, HeapStateTable {
       this.clear();
       return;
     }
+    if (this.snapshot !== undefined) this.snapshot.touch(this.ctx.key);
     if (this.policy === undefined) {
       this.map.set(this.ctx.key, value);
       return;
@@ -60,6 +69,7 @@ export class HeapValueState<T> implements ValueState<T>, HeapStateTable {
   }
 
   clear(): void {
+    if (this.snapshot !== undefined) this.snapshot.touch(this.ctx.key);
     this.map.delete(this.ctx.key);
   }
 
@@ -67,15 +77,24 @@ export class HeapValueState<T> implements ValueState<T>, HeapStateTable {
     return this.map.size;
   }
 
-  *snapshotRows(nowMs: number): Iterable<unknown[]> {
+  liveKeys(nowMs: number): Key[] {
     const policy = this.policy;
-    for (const [key, stored] of this.map) {
-      if (policy !== undefined && isExpired(stored as TtlValue<T>, policy, nowMs)) {
-        this.map.delete(key);
-        continue;
-      }
-      yield [key, policy === undefined ? stored : { ...(stored as TtlValue<T>) }];
-    }
+    if (policy === undefined) return Array.from(this.map.keys());
+    const out: Key[] = [];
+    for (const [key, e] of this.map) if (!isExpired(e as TtlValue<T>, policy, nowMs)) out.push(key);
+    return out;
+  }
+
+  beginSnapshot(nowMs: number): TableSnapshotCursor {
+    const policy = this.policy;
+    this.snapshot = new KeyedTableSnapshot(this.map, (key, stored) =>
+      policy !== undefined && isExpired(stored as TtlValue<T>, policy, nowMs) ? undefined : [key, stored],
+    );
+    return this.snapshot;
+  }
+
+  endSnapshot(): void {
+    this.snapshot = undefined;
   }
 
   restoreRow(row: unknown[]): void {

@@ -6,7 +6,12 @@
  * than 65,535 buckets is `too_many_buckets_exception`. The deprecated `interval` of date_histogram
  * and `hard_bounds` are refused.
  */
-import { illegalArgument, parsingError, SearchEngineError } from '../../search-engine-error.js';
+import {
+  illegalArgument,
+  parsingError,
+  SearchEngineError,
+  searchPhaseError,
+} from '../../search-engine-error.js';
 import { DEFAULT_DATE_FORMAT, formatDate, parseDate, zoneOffsetMs } from '../mapping/date-format.js';
 import { isPlainObject } from '../mapping/index-mapping.js';
 import {
@@ -76,7 +81,9 @@ export class HistogramAggregation implements Aggregation {
         this.rounding = fixedRounding(parseFixedInterval(p.fixed_interval), offset);
       else if (p.calendar_interval !== undefined)
         this.rounding = calendarRounding(p.calendar_interval, offset);
-      else throw illegalArgument('Invalid interval specified, must be non-null and non-empty');
+      // ES finds this on the shards: a search-phase failure, not a parse error.
+      else
+        throw searchPhaseError(illegalArgument('Invalid interval specified, must be non-null and non-empty'));
     } else {
       this.zoneMs = 0;
       const interval = Number(p.interval);

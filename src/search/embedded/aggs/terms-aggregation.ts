@@ -51,6 +51,7 @@ export class TermsAggregation implements Aggregation {
   private readonly field: string;
   private readonly size: number;
   private readonly minDocCount: number;
+  private readonly shardSize: number | undefined;
   private readonly order: OrderKey[];
 
   readonly needsScores: boolean;
@@ -70,6 +71,8 @@ export class TermsAggregation implements Aggregation {
     this.name = spec.name;
     this.field = requireField(spec);
     this.size = nonNegative(spec.params.size, 10, 'size');
+    this.shardSize =
+      spec.params.shard_size === undefined ? undefined : nonNegative(spec.params.shard_size, 0, 'shard_size');
     this.minDocCount = nonNegative(spec.params.min_doc_count, 1, 'min_doc_count');
     this.order = parseOrder(spec.params.order, [{ by: '_count', desc: true }]);
     for (const o of this.order) {
@@ -273,7 +276,7 @@ export class TermsAggregation implements Aggregation {
   ): Record<string, unknown> {
     const subs = this.spec.subAggregations;
     const needsAllDocs = this.order.some((o) => o.by !== '_count' && o.by !== '_key');
-    const candidates = buckets.map((_b, i) => i).filter((i) => buckets[i]!.count >= this.minDocCount);
+    const candidates = buckets.map((_b, i) => i);
     let grouped: DocSet[][] | undefined;
     let subResults: Record<string, unknown>[] | undefined;
     if (needsAllDocs) {
@@ -291,9 +294,16 @@ export class TermsAggregation implements Aggregation {
       return compareKeys(buckets[a]!.key, buckets[b]!.key);
     };
     candidates.sort(compare);
-    const shown = candidates.slice(0, this.size);
+    // As ES does on each shard: the top shard_size buckets (default size * 1.5 + 10, also for one
+    // shard) are picked before min_doc_count drops some of them; sum_other_doc_count counts the
+    // buckets outside that top plus those that passed but did not fit in `size` (checked against
+    // ES 7.10 and OpenSearch 2/3 by the differential test).
+    const shardSize = Math.max(this.shardSize ?? Math.floor(this.size * 1.5 + 10), this.size);
+    const passing = candidates.slice(0, shardSize).filter((i) => buckets[i]!.count >= this.minDocCount);
+    const shown = passing.slice(0, this.size);
     let other = 0;
-    for (const i of candidates.slice(this.size)) other += buckets[i]!.count;
+    for (const i of candidates.slice(shardSize)) other += buckets[i]!.count;
+    for (const i of passing.slice(this.size)) other += buckets[i]!.count;
     if (grouped === undefined && subs.length > 0) {
       const slot = new Int32Array(buckets.length).fill(-1);
       shown.forEach((b, i) => {

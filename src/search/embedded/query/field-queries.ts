@@ -9,6 +9,7 @@ import type { NumericColumn } from '../index/numeric-column.js';
 import { zoneOffsetMs } from '../mapping/date-format.js';
 import { CoerceFailure, coerce, isIntegerType } from '../mapping/field-type.js';
 import type { LeafField } from '../mapping/index-mapping.js';
+import type { Deadline } from '../search/deadline.js';
 import { resolveDateMath } from './date-math.js';
 import { type QueryContext, queryShardError } from './matches.js';
 
@@ -17,7 +18,9 @@ export function keywordDocs(ctx: QueryContext, column: KeywordColumn, accepted: 
   const bits = new Bitset(ctx.index.maxDoc);
   const ords = column.ords;
   const n = Math.min(ords.length, ctx.index.maxDoc);
+  const deadline = ctx.deadline;
   for (let doc = 0; doc < n; doc++) {
+    deadline?.every(doc);
     const ord = ords[doc]!;
     if (ord >= 0) {
       if (accepted[ord] === 1) bits.set(doc);
@@ -28,9 +31,14 @@ export function keywordDocs(ctx: QueryContext, column: KeywordColumn, accepted: 
   return bits.and(ctx.live);
 }
 
-export function keywordTermsWhere(column: KeywordColumn, accept: (term: string) => boolean): Uint8Array {
+export function keywordTermsWhere(
+  column: KeywordColumn,
+  accept: (term: string) => boolean,
+  deadline?: Deadline,
+): Uint8Array {
   const accepted = new Uint8Array(column.terms.length);
   column.terms.forEach((term, ord) => {
+    deadline?.every(ord);
     if (accept(term)) accepted[ord] = 1;
   });
   return accepted;
@@ -42,7 +50,9 @@ export function numericDocs(ctx: QueryContext, column: NumericColumn, low: numbe
   const values = column.values;
   const n = Math.min(values.length, ctx.index.maxDoc);
   const multi = column.multi.size > 0 ? column.multi : undefined;
+  const deadline = ctx.deadline;
   for (let doc = 0; doc < n; doc++) {
+    deadline?.every(doc);
     const v = values[doc]!;
     if (v >= low && v <= high) bits.set(doc);
     else if (multi !== undefined && v < low) {
@@ -135,6 +145,10 @@ function nextDown(v: number): number {
 /** Documents having any value for a leaf column. */
 export function existsDocs(ctx: QueryContext, has: (doc: number) => boolean): Bitset {
   const bits = new Bitset(ctx.index.maxDoc);
-  for (let doc = 0; doc < ctx.index.maxDoc; doc++) if (has(doc)) bits.set(doc);
+  const deadline = ctx.deadline;
+  for (let doc = 0; doc < ctx.index.maxDoc; doc++) {
+    deadline?.every(doc);
+    if (has(doc)) bits.set(doc);
+  }
   return bits.and(ctx.live);
 }

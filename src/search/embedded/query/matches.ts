@@ -10,6 +10,7 @@ import { Bitset } from '../index/bitset.js';
 import type { MemoryIndex } from '../index/memory-index.js';
 import type { Scratch } from '../index/scratch.js';
 import type { IndexMapping } from '../mapping/index-mapping.js';
+import type { Deadline } from '../search/deadline.js';
 
 export interface Matches {
   readonly bits: Bitset;
@@ -26,6 +27,8 @@ export interface QueryContext {
   readonly live: Bitset;
   /** Where score and count arrays come from (released by the search executor). */
   readonly scratch: Scratch;
+  /** Checked in the loops over documents and terms (search/deadline.ts); none in unit tests. */
+  readonly deadline?: Deadline | undefined;
 }
 
 export function none(ctx: QueryContext): Matches {

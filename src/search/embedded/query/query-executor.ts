@@ -36,6 +36,7 @@ import { type PatternQuery, type QueryNode, requiredShouldCount } from './query-
 import { matchPhrase, matchTerms, matchTermsWhere } from './text-queries.js';
 
 export function execute(node: QueryNode, ctx: QueryContext): Matches {
+  ctx.deadline?.check();
   switch (node.kind) {
     case 'match_all':
       return constant(cloneBits(ctx.live), node.boost);
@@ -220,7 +221,7 @@ function range(node: Extract<QueryNode, { kind: 'range' }>, ctx: QueryContext): 
       (node.lt === undefined || t < String(node.lt)) &&
       (node.lte === undefined || t <= String(node.lte));
     const kw = column as KeywordColumn;
-    return constant(keywordDocs(ctx, kw, keywordTermsWhere(kw, inRange)), node.boost);
+    return constant(keywordDocs(ctx, kw, keywordTermsWhere(kw, inRange, ctx.deadline)), node.boost);
   }
   if (node.format !== undefined && leaf.type !== 'date') {
     throw queryShardError(
@@ -276,7 +277,11 @@ function pattern(node: PatternQuery, ctx: QueryContext): Matches {
   const bits =
     kind === 'text'
       ? matchTermsWhere(ctx, column as TextField, accept)
-      : keywordDocs(ctx, column as KeywordColumn, keywordTermsWhere(column as KeywordColumn, accept));
+      : keywordDocs(
+          ctx,
+          column as KeywordColumn,
+          keywordTermsWhere(column as KeywordColumn, accept, ctx.deadline),
+        );
   return constant(bits, node.boost);
 }
 
@@ -326,7 +331,10 @@ function bool(node: Extract<QueryNode, { kind: 'bool' }>, ctx: QueryContext): Ma
   if (scored.length === 0) return constant(bits, 0);
   const scores = ctx.scratch.floats(ctx.index.maxDoc);
   const boost = node.boost;
+  const deadline = ctx.deadline;
+  let steps = 0;
   bits.forEach((doc) => {
+    deadline?.every(++steps);
     let score = 0;
     for (const m of must) score += scoreOf(m, doc);
     for (const m of should) if (m.bits.get(doc)) score += scoreOf(m, doc);

@@ -15,13 +15,13 @@
  */
 import { contentParseError, parsingError, SearchEngineError } from '../../search-engine-error.js';
 import { isPlainObject } from '../mapping/index-mapping.js';
+import { MAX_CLAUSE_COUNT, MAX_NESTED_DEPTH, NESTED_DEPTH_REASON, tooManyClauses } from './query-limits.js';
 import type { FieldBoost, MinimumShouldMatch, QueryNode } from './query-node.js';
 import { parseQueryString } from './query-string-parser.js';
 
 type Json = Record<string, unknown>;
 
-export const MAX_NESTED_DEPTH = 20;
-export const MAX_CLAUSE_COUNT = 1024;
+export { MAX_CLAUSE_COUNT, MAX_NESTED_DEPTH } from './query-limits.js';
 
 export function parseQuery(json: unknown): QueryNode {
   const node = parseAt(json, 0);
@@ -84,9 +84,7 @@ function checkClauseCount(root: QueryNode): void {
     else if (node.kind === 'constant_score') children = [node.filter];
     else if (node.kind === 'multi_field') clauses += node.fields.length;
     if (node.kind !== 'constant_score') clauses += children.length;
-    if (clauses > MAX_CLAUSE_COUNT) {
-      throw new SearchEngineError('too_many_clauses', `maxClauseCount is set to ${MAX_CLAUSE_COUNT}`, 400);
-    }
+    if (clauses > MAX_CLAUSE_COUNT) throw tooManyClauses();
     for (const child of children) pending.push(child);
   }
 }
@@ -336,8 +334,7 @@ function patternQuery(name: 'prefix' | 'wildcard', body: Json): QueryNode {
 function clauses(value: unknown, field: string, depth: number): QueryNode[] {
   if (value === undefined) return [];
   if (Array.isArray(value)) {
-    if (value.length > MAX_CLAUSE_COUNT)
-      throw new SearchEngineError('too_many_clauses', `maxClauseCount is set to ${MAX_CLAUSE_COUNT}`, 400);
+    if (value.length > MAX_CLAUSE_COUNT) throw tooManyClauses();
     return value.map((q) => inner('bool', field, q, depth));
   }
   return [inner('bool', field, value, depth)];

@@ -5,8 +5,13 @@
  * (`status:[400 TO 499]`, `{a TO b}`, `*` for open ends, `bytes:>=1000`), `_exists_:field`, `^boost`.
  * AND/OR combine exactly like Lucene's `addClause` (so `a AND b OR c` is `+a +b c`). Fuzzy and
  * proximity operators (`~`) and regular expressions (`/re/`) are rejected with a parsing_exception.
+ *
+ * Linear in the text: tokens are read with sticky RegExps at the cursor (each anchored, with no
+ * ambiguous repetition), groups nest at most MAX_NESTED_DEPTH deep, and parsing stops with
+ * `too_many_clauses` once the query holds more than MAX_CLAUSE_COUNT clauses.
  */
 import { parsingError } from '../../search-engine-error.js';
+import { MAX_CLAUSE_COUNT, MAX_NESTED_DEPTH, NESTED_DEPTH_REASON, tooManyClauses } from './query-limits.js';
 import type { FieldBoost, QueryNode } from './query-node.js';
 
 export interface QueryStringOptions {
@@ -26,8 +31,22 @@ const CONJ_NONE = 0;
 const CONJ_AND = 1;
 const CONJ_OR = 2;
 
+/** Query text quoted in error messages is cut here, so a 1 MiB query makes no 1 MiB error. */
+const MAX_QUOTED_QUERY_CHARS = 1000;
+
+const OPERATOR = /(AND|OR|&&|\|\|)(?=[\s("+\-!]|$)/y;
+const NOT = /NOT(?=[\s("]|$)/y;
+const FIELD = /((?:\\.|[^\s:()"\\[\]{}^~])+):/y;
+const BOOST = /\^(\d+(?:\.\d+)?)/y;
+// Bounds: an escape pair or a character that is neither space, closer nor backslash (so each
+// character has one reading and a failed match cannot backtrack through choices).
+const RANGE = /([[{])\s*((?:\\.|[^\s\]}\\])+)\s+TO\s+((?:\\.|[^\s\]}\\])+)\s*([\]}])/y;
+const COMPARISON = /(>=|<=|>|<)/y;
+const TERM = /(?:\\.|[^\s()"^~\\[\]{}])+/y;
+
 class QueryStringParser {
   private at = 0;
+  private clauseCount = 0;
 
   constructor(
     private readonly text: string,
@@ -35,20 +54,32 @@ class QueryStringParser {
   ) {}
 
   parse(): QueryNode {
-    const node = this.parseGroup(this.options.defaultFields, false);
+    const node = this.parseGroup(this.options.defaultFields, false, 0);
     if (this.at < this.text.length) throw this.error(`unexpected [${this.text[this.at]}]`);
     return node;
   }
 
   private error(why: string) {
-    return parsingError(`Failed to parse query [${this.text}]: ${why} at position ${this.at}`);
+    const quoted =
+      this.text.length > MAX_QUOTED_QUERY_CHARS
+        ? `${this.text.slice(0, MAX_QUOTED_QUERY_CHARS)}...`
+        : this.text;
+    return parsingError(`Failed to parse query [${quoted}]: ${why} at position ${this.at}`);
+  }
+
+  /** The match of sticky `re` at the cursor (not advanced), or null. */
+  private matchHere(re: RegExp): RegExpExecArray | null {
+    re.lastIndex = this.at;
+    return re.exec(this.text);
   }
 
   private skipSpace(): void {
     while (this.at < this.text.length && /\s/.test(this.text[this.at]!)) this.at++;
   }
 
-  private parseGroup(fields: readonly FieldBoost[], nested: boolean): QueryNode {
+  /** `depth`: groups enclosing this one. */
+  private parseGroup(fields: readonly FieldBoost[], nested: boolean, depth: number): QueryNode {
+    if (depth > MAX_NESTED_DEPTH) throw this.error(NESTED_DEPTH_REASON);
     const clauses: Clause[] = [];
     for (;;) {
       this.skipSpace();
@@ -71,7 +102,7 @@ class QueryStringParser {
         if (conj !== CONJ_NONE || mods !== undefined) throw this.error('missing term after operator');
         break;
       }
-      this.addClause(clauses, conj, mods, this.parseClause(fields));
+      this.addClause(clauses, conj, mods, this.parseClause(fields, depth));
     }
     if (clauses.length === 1 && clauses[0]!.occur !== 'must_not') return clauses[0]!.query;
     return {
@@ -86,8 +117,7 @@ class QueryStringParser {
   }
 
   private readOperator(): 'AND' | 'OR' | undefined {
-    const rest = this.text.slice(this.at);
-    const m = /^(AND|OR|&&|\|\|)(?=[\s("+\-!]|$)/.exec(rest);
+    const m = this.matchHere(OPERATOR);
     if (!m) return undefined;
     this.at += m[0].length;
     return m[1] === 'AND' || m[1] === '&&' ? 'AND' : 'OR';
@@ -103,7 +133,7 @@ class QueryStringParser {
       this.at++;
       return '-';
     }
-    const m = /^NOT(?=[\s("]|$)/.exec(this.text.slice(this.at));
+    const m = this.matchHere(NOT);
     if (m) {
       this.at += 3;
       return '-';
@@ -113,6 +143,7 @@ class QueryStringParser {
 
   /** Lucene's addClause: AND makes the previous clause required, OR (with default AND) optional. */
   private addClause(clauses: Clause[], conj: number, mods: Occur | undefined, query: QueryNode): void {
+    if (++this.clauseCount > MAX_CLAUSE_COUNT) throw tooManyClauses();
     const prev = clauses[clauses.length - 1];
     if (prev && conj === CONJ_AND && prev.occur !== 'must_not') prev.occur = 'must';
     if (prev && this.options.defaultOperator === 'and' && conj === CONJ_OR && prev.occur !== 'must_not')
@@ -126,10 +157,10 @@ class QueryStringParser {
     clauses.push({ occur, query });
   }
 
-  private parseClause(fields: readonly FieldBoost[]): QueryNode {
+  private parseClause(fields: readonly FieldBoost[], depth: number): QueryNode {
     let target = fields;
     let explicitField: string | undefined;
-    const fieldMatch = /^((?:\\.|[^\s:()"\\[\]{}^~])+):/.exec(this.text.slice(this.at));
+    const fieldMatch = this.matchHere(FIELD);
     if (fieldMatch) {
       explicitField = unescapeQuery(fieldMatch[1]!);
       this.at += fieldMatch[0].length;
@@ -140,7 +171,7 @@ class QueryStringParser {
     const ch = this.text[this.at];
     if (ch === '(') {
       this.at++;
-      node = this.parseGroup(target, true);
+      node = this.parseGroup(target, true, depth + 1);
       if (this.text[this.at] !== ')') throw this.error('missing )');
       this.at++;
     } else if (ch === '"') {
@@ -164,7 +195,7 @@ class QueryStringParser {
     if (this.text[this.at] === '~')
       throw this.error('fuzzy and proximity queries (~) are not supported by the embedded engine');
     if (this.text[this.at] === '^') {
-      const m = /^\^(\d+(?:\.\d+)?)/.exec(this.text.slice(this.at));
+      const m = this.matchHere(BOOST);
       if (!m) throw this.error('invalid boost');
       this.at += m[0].length;
       const boost = Number(m[1]);
@@ -189,9 +220,7 @@ class QueryStringParser {
   }
 
   private parseRange(fields: readonly FieldBoost[]): QueryNode {
-    const m = /^([[{])\s*((?:\\.|[^\s\]}])+)\s+TO\s+((?:\\.|[^\s\]}])+)\s*([\]}])/.exec(
-      this.text.slice(this.at),
-    );
+    const m = this.matchHere(RANGE);
     if (!m) throw this.error('malformed range');
     this.at += m[0].length;
     const lower = unescapeQuery(m[2]!);
@@ -209,9 +238,9 @@ class QueryStringParser {
   }
 
   private parseTerm(fields: readonly FieldBoost[], explicitField: string | undefined): QueryNode {
-    const cmp = /^(>=|<=|>|<)/.exec(this.text.slice(this.at));
+    const cmp = this.matchHere(COMPARISON);
     if (cmp) this.at += cmp[0].length;
-    const m = /^(?:\\.|[^\s()"^~\\[\]{}])+/.exec(this.text.slice(this.at));
+    const m = this.matchHere(TERM);
     if (!m) throw this.error('missing term');
     this.at += m[0].length;
     const raw = m[0];

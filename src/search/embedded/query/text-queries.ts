@@ -22,12 +22,15 @@ export function matchTerms(
   const counts = required > 1 ? new Uint16Array(maxDoc) : null;
   const avg = field.averageLength();
   const live = ctx.live;
+  const deadline = ctx.deadline;
+  let steps = 0;
   for (const term of terms) {
     const p = field.postingsOf(term);
     if (p === undefined) continue;
     const weight = boost * idf(field.docCount, p.docFreq);
     const cursor = new PostingsCursor(p);
     while (cursor.next()) {
+      deadline?.every(++steps);
       const doc = cursor.doc;
       const freq = cursor.freq;
       if (!live.get(doc)) continue;
@@ -62,7 +65,9 @@ export function matchPhrase(
   const others = lists.slice(1).map((p) => new PostingsCursor(p));
   let firstPositions = new Int32Array(16);
   const otherPositions = others.map(() => new Int32Array(16));
+  let steps = 0;
   while (first.next()) {
+    ctx.deadline?.every(++steps);
     const doc = first.doc;
     if (!ctx.live.get(doc)) continue;
     if (!others.every((c) => c.advance(doc) && c.doc === doc)) {
@@ -94,10 +99,16 @@ export function matchTermsWhere(
   accept: (term: string) => boolean,
 ): Bitset {
   const bits = new Bitset(ctx.index.maxDoc);
+  const deadline = ctx.deadline;
+  let steps = 0;
   field.forEachTerm((term, p) => {
+    deadline?.every(++steps);
     if (!accept(term)) return;
     const cursor = new PostingsCursor(p);
-    while (cursor.next()) bits.set(cursor.doc);
+    while (cursor.next()) {
+      deadline?.every(++steps);
+      bits.set(cursor.doc);
+    }
   });
   return bits.and(ctx.live);
 }

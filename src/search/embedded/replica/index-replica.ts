@@ -66,9 +66,12 @@ export class IndexReplica {
   private dataVersion = -1;
 
   private readonly compactMinDead: number;
+  /** Measures search timeouts (search/deadline.ts); the engine's clock when inline. */
+  private readonly deadlineClock: Clock | undefined;
 
-  constructor(dataDir: string, options: { compactMinDead?: number } = {}) {
+  constructor(dataDir: string, options: { compactMinDead?: number; deadlineClock?: Clock } = {}) {
     this.compactMinDead = options.compactMinDead ?? COMPACT_MIN_DEAD;
+    this.deadlineClock = options.deadlineClock;
     this.store = new SqliteStore(dataDir, { createSchema: false });
     this.reloadAll();
   }
@@ -77,13 +80,13 @@ export class IndexReplica {
   search(pattern: string, body: SearchRequest | undefined, nowMs: number): SearchResponse {
     return this.store.readTransaction(() => {
       this.sync();
-      return executeSearch(this.targets(pattern), body, fixedClock(nowMs), this.scratch);
+      return executeSearch(this.targets(pattern), body, fixedClock(nowMs), this.scratch, this.deadlineClock);
     });
   }
 
   count(pattern: string, body: CountRequest | undefined, nowMs: number): CountResponse {
     this.sync();
-    return executeCount(this.targets(pattern), body, fixedClock(nowMs));
+    return executeCount(this.targets(pattern), body, fixedClock(nowMs), this.deadlineClock);
   }
 
   stats(pattern: string | undefined): IndexStats[] {

@@ -5,6 +5,7 @@
  * caller's thread (no thread, deterministic profiles). Both answer the same requests in order.
  */
 import type { Worker } from 'node:worker_threads';
+import type { Clock } from '../../../core/clock.js';
 import { startWorker } from '../threads/start-worker.js';
 import { transferablesOf } from './committed-rows.js';
 import { IndexReplica } from './index-replica.js';
@@ -25,15 +26,16 @@ export interface ReplicaClient {
   close(): Promise<void>;
 }
 
-export function openReplica(dataDir: string, mode: ReplicaMode): ReplicaClient {
-  return mode === 'inline' ? new InlineReplica(dataDir) : new WorkerReplica(dataDir);
+/** `deadlineClock` measures search timeouts inline; a worker thread uses its own monotonic clock. */
+export function openReplica(dataDir: string, mode: ReplicaMode, deadlineClock?: Clock): ReplicaClient {
+  return mode === 'inline' ? new InlineReplica(dataDir, deadlineClock) : new WorkerReplica(dataDir);
 }
 
 class InlineReplica implements ReplicaClient {
   private readonly replica: IndexReplica;
 
-  constructor(dataDir: string) {
-    this.replica = new IndexReplica(dataDir);
+  constructor(dataDir: string, deadlineClock?: Clock) {
+    this.replica = new IndexReplica(dataDir, deadlineClock === undefined ? {} : { deadlineClock });
   }
 
   private noticeFailure: unknown;

@@ -21,12 +21,21 @@ import type {
 } from '../../search-request.js';
 import { type DocSet, runAggregations } from '../aggs/aggregation.js';
 import { parseAggregations } from '../aggs/aggregation-parser.js';
+import { Bitset } from '../index/bitset.js';
 import { Scratch } from '../index/scratch.js';
 import { isPlainObject } from '../mapping/index-mapping.js';
 import { type Matches, scoreOf } from '../query/matches.js';
 import { execute } from '../query/query-executor.js';
 import type { QueryNode } from '../query/query-node.js';
 import { parseQuery } from '../query/query-parser.js';
+import {
+  countTimedOut,
+  DEFAULT_SEARCH_TIMEOUT_MS,
+  Deadline,
+  DeadlinePassed,
+  monotonicClock,
+  parseSearchTimeoutMs,
+} from './deadline.js';
 import type { SearchTarget } from './search-target.js';
 import {
   compareSortValues,
@@ -62,11 +71,17 @@ interface Candidate {
   readonly doc: number;
 }
 
+/**
+ * `clock` gives date math its "now"; `deadlineClock` measures the request's `timeout`
+ * (search/deadline.ts): past it, the index being searched contributes no hits, the top hits
+ * collected so far are kept, and the answer says `timed_out: true`.
+ */
 export function executeSearch(
   targets: readonly SearchTarget[],
   body: SearchRequest | undefined,
   clock: Clock,
   scratch: Scratch = new Scratch(),
+  deadlineClock: Clock = monotonicClock,
 ): SearchResponse {
   const started = performance.now();
   const request = body ?? {};
@@ -104,6 +119,8 @@ export function executeSearch(
   const trackScores = request.track_scores === true || sortsByScore;
 
   const aggsNeedScores = aggs.some((a) => a.needsScores === true);
+  const deadline = Deadline.after(deadlineClock, parseSearchTimeoutMs(request.timeout));
+  let timedOut = false;
   return shardPhase(() => {
     for (const target of targets) {
       if (from + size > target.maxResultWindow) {
@@ -112,16 +129,25 @@ export function executeSearch(
         );
       }
     }
-    const matches = targets.map((target) =>
-      execute(query, {
-        index: target.memory,
-        mapping: target.mapping,
-        clock,
-        scoring: (trackScores && size > 0) || aggsNeedScores,
-        live: target.memory.liveDocs(),
-        scratch,
-      }),
-    );
+    const matches = targets.map((target): Matches => {
+      const nothing = { bits: new Bitset(target.memory.maxDoc), scores: null, constant: 0 };
+      if (timedOut) return nothing;
+      try {
+        return execute(query, {
+          index: target.memory,
+          mapping: target.mapping,
+          clock,
+          scoring: (trackScores && size > 0) || aggsNeedScores,
+          live: target.memory.liveDocs(),
+          scratch,
+          deadline,
+        });
+      } catch (e) {
+        if (!(e instanceof DeadlinePassed)) throw e;
+        timedOut = true;
+        return nothing;
+      }
+    });
     let total = 0;
     for (const m of matches) total += m.bits.count();
 
@@ -133,7 +159,10 @@ export function executeSearch(
     const hits: SearchHit[] = [];
     let maxScore: number | null = null;
     if (size > 0) {
-      const picked = pickTop(matches, accessors, sort, from + size, searchAfter);
+      const onTimeout = () => {
+        timedOut = true;
+      };
+      const picked = pickTop(matches, accessors, sort, from + size, searchAfter, deadline, onTimeout);
       for (const c of picked.slice(from)) {
         const target = targets[c.t]!;
         const score = trackScores ? scoreOf(matches[c.t]!, c.doc) : null;
@@ -152,7 +181,7 @@ export function executeSearch(
     }
     const response: Record<string, unknown> = {
       took: 0,
-      timed_out: false,
+      timed_out: timedOut,
       _shards: { total: targets.length, successful: targets.length, skipped: 0, failed: 0 },
       hits: {
         ...(track === false
@@ -180,6 +209,7 @@ export function executeCount(
   targets: readonly SearchTarget[],
   body: CountRequest | undefined,
   clock: Clock,
+  deadlineClock: Clock = monotonicClock,
 ): CountResponse {
   const request = body ?? {};
   for (const [key, _value] of Object.entries(request)) {
@@ -187,20 +217,27 @@ export function executeCount(
   }
   const query: QueryNode =
     request.query === undefined ? { kind: 'match_all', boost: 1 } : parseQuery(request.query);
-  return shardPhase(() => {
-    let count = 0;
-    for (const target of targets) {
-      count += execute(query, {
-        index: target.memory,
-        mapping: target.mapping,
-        clock,
-        scoring: false,
-        live: target.memory.liveDocs(),
-        scratch: new Scratch(),
-      }).bits.count();
-    }
-    return { count, _shards: { total: targets.length, successful: targets.length, skipped: 0, failed: 0 } };
-  });
+  const deadline = Deadline.after(deadlineClock, DEFAULT_SEARCH_TIMEOUT_MS);
+  try {
+    return shardPhase(() => {
+      let count = 0;
+      for (const target of targets) {
+        count += execute(query, {
+          index: target.memory,
+          mapping: target.mapping,
+          clock,
+          scoring: false,
+          live: target.memory.liveDocs(),
+          scratch: new Scratch(),
+          deadline,
+        }).bits.count();
+      }
+      return { count, _shards: { total: targets.length, successful: targets.length, skipped: 0, failed: 0 } };
+    });
+  } catch (e) {
+    if (e instanceof DeadlinePassed) throw countTimedOut(DEFAULT_SEARCH_TIMEOUT_MS);
+    throw e;
+  }
 }
 
 /** Runs the per-index part; engine errors raised there are reported the way ES reports shard failures. */
@@ -222,6 +259,8 @@ function pickTop(
   sort: readonly SortClause[],
   k: number,
   searchAfter: readonly unknown[] | undefined,
+  deadline: Deadline,
+  onTimeout: () => void,
 ): Candidate[] {
   const compare = (a: Candidate, b: Candidate): number => {
     const ra = accessors[a.t]!;
@@ -242,35 +281,55 @@ function pickTop(
     }
     return false;
   };
-  if (after === undefined && sort.length === 1 && sort[0]!.kind === 'score') return topByScore(matches, k);
+  if (after === undefined && sort.length === 1 && sort[0]!.kind === 'score')
+    return topByScore(matches, k, deadline, onTimeout);
   const top = new TopK<Candidate>(k, compare);
-  matches.forEach((m, t) => {
-    m.bits.forEach((doc) => {
-      if (!isAfter(t, doc)) return;
-      top.push({ t, doc });
+  let steps = 0;
+  try {
+    matches.forEach((m, t) => {
+      m.bits.forEach((doc) => {
+        deadline.every(++steps);
+        if (!isAfter(t, doc)) return;
+        top.push({ t, doc });
+      });
     });
-  });
+  } catch (e) {
+    if (!(e instanceof DeadlinePassed)) throw e;
+    onTimeout(); // keep the hits collected so far, as ES does
+  }
   return top.sorted();
 }
 
 /** The common case (relevance order, no cursor): one pass over the scores, ties by index then doc. */
-function topByScore(matches: readonly Matches[], k: number): Candidate[] {
+function topByScore(
+  matches: readonly Matches[],
+  k: number,
+  deadline: Deadline,
+  onTimeout: () => void,
+): Candidate[] {
   const better = (a: Candidate & { s: number }, b: Candidate & { s: number }) =>
     b.s - a.s || a.t - b.t || a.doc - b.doc;
   const top = new TopK<Candidate & { s: number }>(k, better);
   let threshold = Number.NEGATIVE_INFINITY;
   let kept = 0;
-  matches.forEach((m, t) => {
-    const scores = m.scores;
-    m.bits.forEach((doc) => {
-      const s = scores === null ? m.constant : scores[doc]!;
-      // Later docs never beat an equal score (ties go to the earlier doc), so skip them cheaply.
-      if (kept >= k && s <= threshold) return;
-      top.push({ t, doc, s });
-      kept++;
-      if (kept >= k) threshold = top.worst()!.s;
+  let steps = 0;
+  try {
+    matches.forEach((m, t) => {
+      const scores = m.scores;
+      m.bits.forEach((doc) => {
+        deadline.every(++steps);
+        const s = scores === null ? m.constant : scores[doc]!;
+        // Later docs never beat an equal score (ties go to the earlier doc), so skip them cheaply.
+        if (kept >= k && s <= threshold) return;
+        top.push({ t, doc, s });
+        kept++;
+        if (kept >= k) threshold = top.worst()!.s;
+      });
     });
-  });
+  } catch (e) {
+    if (!(e instanceof DeadlinePassed)) throw e;
+    onTimeout();
+  }
   return top.sorted();
 }
 

@@ -23,11 +23,16 @@ function loadDriver(): typeof BetterSqlite3 {
   try {
     return require(SQLITE_DRIVER) as typeof BetterSqlite3;
   } catch (e) {
-    // better-sqlite3-napi is an optional dependency that npm installs on Node >= 22 only: a tree
-    // installed under Node 20 and then run on Node 24 lacks it.
+    // Both drivers are optional dependencies, so an install never fails for the one this Node does
+    // not load: npm installs better-sqlite3-napi on Node >= 22 only (a tree installed under Node
+    // 20 and then run on Node 24 lacks it), and skips better-sqlite3 12 when it cannot compile.
     if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+    const how =
+      nodeMajor >= 22
+        ? 'run `npm install` again with this Node version'
+        : 'it compiles from source at install: install python3, make and a C++ compiler, then run `npm install` again';
     throw new Error(
-      `the SQLite driver for Node ${process.versions.node} (${SQLITE_DRIVER}) is not installed: run \`npm install\` again with this Node version`,
+      `the SQLite driver for Node ${process.versions.node} (${SQLITE_DRIVER}) is not installed: ${how}`,
       { cause: e },
     );
   }
