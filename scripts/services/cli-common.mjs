@@ -104,7 +104,7 @@ export async function runServiceCli({ kind, argv, options, toSpec, help, explici
       return 2;
     }
     log(`error: ${e instanceof ToolMissingError ? e.message : (e?.message ?? e)}`);
-    return 1;
+    return abort.signal.aborted ? 130 : 1;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
