@@ -83,9 +83,7 @@ export async function runServiceCli({ kind, argv, options, toSpec, help, explici
     if (action === 'stop') {
       const r = await stopService(name, { log, purge: values.purge });
       log(
-        r.wasRunning
-          ? `${name}: stopped${values.purge ? ' and its data deleted' : ''}`
-          : `${name}: was not running`,
+        `${name}: ${r.wasRunning ? 'stopped' : 'was not running'}${values.purge ? '; its state and data deleted' : ''}`,
       );
       return 0;
     }
