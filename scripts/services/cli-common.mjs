@@ -83,9 +83,7 @@ export async function runServiceCli({ kind, argv, options, toSpec, help, explici
     if (action === 'stop') {
       const r = await stopService(name, { log, purge: values.purge });
       log(
-        r.wasRunning
-          ? `${name}: stopped${values.purge ? ' and its data deleted' : ''}`
-          : `${name}: was not running`,
+        `${name}: ${r.wasRunning ? 'stopped' : 'was not running'}${values.purge ? '; its state and data deleted' : ''}`,
       );
       return 0;
     }
@@ -104,7 +102,7 @@ export async function runServiceCli({ kind, argv, options, toSpec, help, explici
       return 2;
     }
     log(`error: ${e instanceof ToolMissingError ? e.message : (e?.message ?? e)}`);
-    return 1;
+    return abort.signal.aborted ? 130 : 1;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -69,6 +69,26 @@ export function ensureJars(component, options = {}) {
 
 const inFlight = new Map();
 
+/**
+ * At most two Maven runs at once in this process: they share ~/.m2, and more parallel downloads
+ * gain little on a small machine.
+ */
+const mavenSlots = {
+  free: 2,
+  waiting: [],
+  async run(fn) {
+    if (this.free === 0) await new Promise((resolve) => this.waiting.push(resolve));
+    else this.free--;
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  },
+};
+
 async function fetchOnce(component, { log = () => {}, signal } = {}) {
   const dir = componentDir(component);
   const lib = join(dir, 'lib');
@@ -80,9 +100,11 @@ async function fetchOnce(component, { log = () => {}, signal } = {}) {
     const mvn = findMaven();
     rmSync(lib, { recursive: true, force: true });
     writeFileSync(join(dir, 'pom.xml'), pomFor(component));
-    log(`${component}: fetching jars with Maven into ${lib} (once; about a minute on a cold ~/.m2)`);
     const t0 = performance.now();
-    await runMaven(mvn, dir, signal);
+    await mavenSlots.run(async () => {
+      log(`${component}: fetching jars with Maven into ${lib} (once; about a minute on a cold ~/.m2)`);
+      await runMaven(mvn, dir, signal);
+    });
     const count = readdirSync(lib).filter((f) => f.endsWith('.jar')).length;
     writeFileSync(marker, `${COMPONENTS[component].join('\n')}\n`);
     log(`${component}: ${count} jars in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
