@@ -18,7 +18,7 @@ import { socketTextSourceSchema } from './socket/config.js';
 
 describe('connector registry', () => {
   it('lists every source and sink by name with a schema and a description', () => {
-    assert.deepEqual(Object.keys(sourceConnectors).sort(), ['datagen', 'file', 'socket', 'stdin']);
+    assert.deepEqual(Object.keys(sourceConnectors).sort(), ['datagen', 'file', 'search', 'socket', 'stdin']);
     assert.deepEqual(Object.keys(sinkConnectors).sort(), ['file', 'print', 'search']);
     for (const connector of [...Object.values(sourceConnectors), ...Object.values(sinkConnectors)]) {
       assert.ok(connector.description.length > 10, connector.name);
@@ -56,7 +56,7 @@ describe('connector registry', () => {
       () => sourceConnector('kafka'),
       (e: unknown) =>
         e instanceof ConfigError &&
-        e.message === 'unknown source "kafka" (available: datagen, file, socket, stdin)',
+        e.message === 'unknown source "kafka" (available: datagen, file, search, socket, stdin)',
     );
     assert.throws(() => sinkFromFlags('toString', {}), /unknown sink "toString"/);
   });

@@ -13,6 +13,7 @@ import { printSinkSchema } from './print/config.js';
 import { printSinkFromConfig } from './print/sink.js';
 import { searchSinkSchema } from './search/config.js';
 import { searchSinkFromConfig } from './search/sink.js';
+import { searchSourceFromConfig, searchSourceSchema } from './search-source/config.js';
 import { socketTextSourceSchema } from './socket/config.js';
 import { socketTextSourceFromConfig } from './socket/source.js';
 import { stdinSourceSchema } from './stdin/config.js';
@@ -86,6 +87,12 @@ export const sourceConnectors = {
     'lines, NDJSON or CSV from a file, directory or glob; read once or follow',
     fileSourceSchema,
     fileSourceFromConfig,
+  ),
+  search: source(
+    'search',
+    'an index or pattern of the embedded engine or a cluster: a sliced, resumable scan or a followed stream',
+    searchSourceSchema,
+    (config) => searchSourceFromConfig(config) as Source<unknown>,
   ),
   socket: source(
     'socket',
