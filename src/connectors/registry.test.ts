@@ -18,7 +18,14 @@ import { socketTextSourceSchema } from './socket/config.js';
 
 describe('connector registry', () => {
   it('lists every source and sink by name with a schema and a description', () => {
-    assert.deepEqual(Object.keys(sourceConnectors).sort(), ['datagen', 'file', 'kafka', 'socket', 'stdin']);
+    assert.deepEqual(Object.keys(sourceConnectors).sort(), [
+      'datagen',
+      'file',
+      'kafka',
+      'search',
+      'socket',
+      'stdin',
+    ]);
     assert.deepEqual(Object.keys(sinkConnectors).sort(), ['file', 'kafka', 'print', 'search']);
     for (const connector of [...Object.values(sourceConnectors), ...Object.values(sinkConnectors)]) {
       assert.ok(connector.description.length > 10, connector.name);
@@ -56,7 +63,7 @@ describe('connector registry', () => {
       () => sourceConnector('pulsar'),
       (e: unknown) =>
         e instanceof ConfigError &&
-        e.message === 'unknown source "pulsar" (available: datagen, file, kafka, socket, stdin)',
+        e.message === 'unknown source "pulsar" (available: datagen, file, kafka, search, socket, stdin)',
     );
     assert.throws(() => sinkFromFlags('toString', {}), /unknown sink "toString"/);
   });

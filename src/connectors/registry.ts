@@ -16,6 +16,7 @@ import { printSinkSchema } from './print/config.js';
 import { printSinkFromConfig } from './print/sink.js';
 import { searchSinkSchema } from './search/config.js';
 import { searchSinkFromConfig } from './search/sink.js';
+import { searchSourceFromConfig, searchSourceSchema } from './search-source/config.js';
 import { socketTextSourceSchema } from './socket/config.js';
 import { socketTextSourceFromConfig } from './socket/source.js';
 import { stdinSourceSchema } from './stdin/config.js';
@@ -95,6 +96,12 @@ export const sourceConnectors = {
     'a Kafka topic as a consumer-group member: partitions as splits, offsets as state',
     kafkaSourceSchema,
     (config) => kafkaSourceFromConfig(config),
+  ),
+  search: source(
+    'search',
+    'an index or pattern of the embedded engine or a cluster: a sliced, resumable scan or a followed stream',
+    searchSourceSchema,
+    (config) => searchSourceFromConfig(config) as Source<unknown>,
   ),
   socket: source(
     'socket',
