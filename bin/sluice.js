@@ -10,4 +10,10 @@ if (!existsSync(entry)) {
   process.exit(2);
 }
 const { main } = await import(entry.href);
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+process.exitCode = code;
+// Every command has finished its work (jobs stopped, servers closed, sinks flushed) when main
+// resolves. A client library that keeps a socket or timer open must not keep the process alive:
+// exit after a short grace period that lets stdout and stderr drain (the timer itself keeps
+// nothing alive, so a clean process exits at once as usual).
+setTimeout(() => process.exit(code), 2_000).unref();

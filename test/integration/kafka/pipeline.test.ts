@@ -198,6 +198,7 @@ describe('Kafka consumer group across two sluice run processes', { timeout: 240_
       );
     const logs = { a: '', b: '' };
     const a = member('a');
+    let b: ChildProcess | undefined;
     a.stderr!.on('data', (d) => (logs.a += d));
     const lines = async (id: string) =>
       (await readFile(join(dir, `${id}.txt`), 'utf8').catch(() => '')).split('\n').filter((l) => l !== '');
@@ -205,15 +206,20 @@ describe('Kafka consumer group across two sluice run processes', { timeout: 240_
       await produce(broker, topic, batch(0));
       await produce(broker, topic, batch(1_000));
       await until(() => logs.a.includes('assigned'), 'process a to get partitions', 60_000);
-      const b = member('b');
+      b = member('b');
       b.stderr!.on('data', (d) => (logs.b += d));
       await until(() => logs.b.includes('assigned'), 'process b to join the group', 90_000);
       for (let from = 2_000; from < total; from += 1_000) await produce(broker, topic, batch(from));
-      // both stop cleanly (SIGTERM: flush, commit); then every record must be in exactly one file
-      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      // Wait until the two processes have written every record (bounded: 90 s; a slow machine
+      // fetches late), then both stop cleanly (SIGTERM: flush, commit); every record must then be
+      // in exactly one file. A fixed pause here raced the consumers on a loaded machine.
+      const deadline = Date.now() + 90_000;
+      while (Date.now() < deadline && (await lines('a')).length + (await lines('b')).length < total) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
       for (const [p, id] of [
         [a, 'a'],
-        [b, 'b'],
+        [b as ChildProcess, 'b'],
       ] as const) {
         const exited = new Promise((resolve) => p.once('exit', resolve));
         p.kill('SIGTERM');
@@ -234,7 +240,9 @@ describe('Kafka consumer group across two sluice run processes', { timeout: 240_
       );
       assert.ok((await lines('b')).length > 0, 'process b took over partitions');
     } finally {
+      // Never leave a member behind: a live child keeps this test file (and CI) from ending.
       a.kill('SIGKILL');
+      b?.kill('SIGKILL');
     }
   });
 });
