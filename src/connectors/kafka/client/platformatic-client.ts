@@ -14,6 +14,7 @@
  */
 import {
   Admin,
+  Base,
   Consumer,
   kPerformWithRetry,
   type Message,
@@ -22,6 +23,7 @@ import {
   murmur2,
   Producer,
 } from '@platformatic/kafka';
+import { errorMessage } from '../../../core/errors.js';
 import type {
   KafkaAdmin,
   KafkaClientFactory,
@@ -39,6 +41,7 @@ import type {
 import { partitionKey } from './kafka-client.js';
 
 const LIST_OFFSETS_LATEST = -1n;
+const LIST_OFFSETS_EARLIEST = -2n;
 
 function baseOptions(connection: KafkaConnection) {
   return {
@@ -87,6 +90,10 @@ class PlatformaticAdmin implements KafkaAdmin {
 
   async endOffsets(topic: string): Promise<Map<number, number>> {
     return this.listOffsets(topic, LIST_OFFSETS_LATEST);
+  }
+
+  async beginningOffsets(topic: string): Promise<Map<number, number>> {
+    return this.listOffsets(topic, LIST_OFFSETS_EARLIEST);
   }
 
   close(): Promise<void> {
@@ -277,11 +284,24 @@ class PlatformaticConsumer implements KafkaConsumer {
     return result;
   }
 
+  /**
+   * Leaves the group and releases every socket and timer, also when leaving fails: the library's
+   * close() gives up before closing its connections when the LeaveGroup request fails (the
+   * coordinator moved or is down), so then the connection pool is closed directly (the broker
+   * drops the member after the session timeout) and the error is reported after that.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.stream?.close();
-    await this.consumer.close(true);
+    try {
+      await this.stream?.close();
+      await this.consumer.close(true);
+    } catch (error) {
+      await Base.prototype.close.call(this.consumer).catch(() => undefined);
+      throw new Error(
+        `leaving consumer group ${this.options.groupId} failed (connections closed anyway): ${errorMessage(error)}`,
+      );
+    }
   }
 
   /** Runs `onRevoke` before every rejoin (see the file comment). */
@@ -289,15 +309,23 @@ class PlatformaticConsumer implements KafkaConsumer {
     const target = this.consumer as unknown as Record<symbol, RetryOperation>;
     const original = target[kPerformWithRetry]!.bind(this.consumer);
     target[kPerformWithRetry] = (operationId, operation, callback, ...rest) => {
-      if (operationId !== 'rejoinGroup' || this.closed || !this.handlers || this.owned.length === 0) {
+      if (operationId !== 'rejoinGroup') return original(operationId, operation, callback, ...rest);
+      // Never rejoin once closed (see `close`): the library's close() leaves the group without
+      // clearing its membership flag, so a rejoin after it looks for the coordinator on the closed
+      // connection pool and retries that (`retries` times, a 1 s timer each) forever in effect,
+      // keeping the process alive. That is what kept a stopped `sluice run` from exiting: a stop
+      // that arrived while the reader was handing partitions over in `onRevoke`.
+      if (this.closed) return undefined;
+      if (!this.handlers || this.owned.length === 0)
         return original(operationId, operation, callback, ...rest);
-      }
       const revoked = this.owned;
       this.owned = [];
       this.handlers
         .onRevoke(revoked)
         .catch((error: unknown) => this.handlers?.onError(error))
-        .finally(() => original(operationId, operation, callback, ...rest));
+        .finally(() => {
+          if (!this.closed) original(operationId, operation, callback, ...rest);
+        });
       return undefined;
     };
   }
