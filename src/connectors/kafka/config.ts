@@ -80,6 +80,12 @@ export const kafkaSinkStreamSchema = z
   .object({
     /** Target topic (or a `topicFrom(record)` function in the TypeScript API). */
     topic: z.string().min(1).optional(),
+    /**
+     * When `topic` does not exist as the writer opens, create it with this many partitions
+     * (replication factor 1: for local brokers and examples; production topics are made by
+     * their owners). Without it a missing topic fails the first send.
+     */
+    createTopicPartitions: z.number().int().positive().optional(),
     format: kafkaFormatSchema.default('json'),
     /** Name of the record field whose value becomes the key (or a `key(record)` function). */
     keyField: z.string().min(1).optional(),

@@ -60,7 +60,7 @@ export function kafkaSourceFromConfig<T = KafkaRecord>(
   const name = `kafka:${config.topics?.join(',') ?? `/${config.topicPattern}/`}`;
   return {
     name,
-    boundedness: 'unbounded',
+    boundedness: config.bounded ? 'bounded' : 'unbounded',
     createReader: (ctx) =>
       new KafkaSourceReader<T>(config, extra.client ?? platformaticKafka, extra.deserializer, ctx),
   };
