@@ -132,8 +132,42 @@ class PlatformaticProducer implements KafkaProducer {
     });
   }
 
-  async send(records: readonly OutgoingKafkaRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  /**
+   * Sends keep the order of the calls, per partition as Kafka promises: each call takes its place
+   * in a chain before its first await. (Found by the flagship test: with the place taken after
+   * awaiting partition counts, two concurrent sends could swap and a partition held records
+   * 20 s out of event-time order that were produced in order.)
+   */
+  send(records: readonly OutgoingKafkaRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    const messages = this.toMessages(records);
+    if (!this.options.idempotent) {
+      // Requests may be in flight together, but they are issued in call order.
+      const issued = this.tail.then(() => messages);
+      this.tail = issued.then(
+        () => undefined,
+        () => undefined,
+      );
+      return issued
+        .then((m) => this.producer.send({ messages: m, acks: this.options.acks }))
+        .then(() => undefined);
+    }
+    // The library numbers idempotent batches when it sends them; two sends in flight at once can
+    // reach the broker out of order (OUT_OF_ORDER_SEQUENCE_NUMBER) or be taken as duplicates and
+    // silently dropped. So idempotent sends go one at a time, in call order.
+    const sent = this.tail.then(async () => {
+      await this.producer.send({ messages: await messages, acks: this.options.acks });
+    });
+    this.tail = sent.then(
+      () => undefined,
+      () => undefined,
+    );
+    return sent;
+  }
+
+  private async toMessages(
+    records: readonly OutgoingKafkaRecord[],
+  ): Promise<MessageToProduce<Buffer, Buffer, Buffer, Buffer>[]> {
     // Partitions are chosen here, not by the library: its partitioner sees no partition count.
     const messages: MessageToProduce<Buffer, Buffer, Buffer, Buffer>[] = [];
     for (const r of records) {
@@ -149,19 +183,7 @@ class PlatformaticProducer implements KafkaProducer {
         ...(r.timestampMs === undefined ? {} : { timestamp: BigInt(r.timestampMs) }),
       });
     }
-    if (!this.options.idempotent) {
-      await this.producer.send({ messages, acks: this.options.acks });
-      return;
-    }
-    // The library numbers idempotent batches when it sends them; two sends in flight at once can
-    // reach the broker out of order (OUT_OF_ORDER_SEQUENCE_NUMBER) or, measured with 3 x 1000
-    // records, be taken as duplicates and silently dropped. So idempotent sends go one at a time.
-    const send = this.tail.then(() => this.producer.send({ messages, acks: this.options.acks }));
-    this.tail = send.then(
-      () => undefined,
-      () => undefined,
-    );
-    await send;
+    return messages;
   }
 
   private partitionOf(record: OutgoingKafkaRecord, count: number): number {
