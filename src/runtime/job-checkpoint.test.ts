@@ -1,64 +1,21 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { StreamEnvironment } from '../api/stream-environment.js';
 import type { CheckpointStorage } from '../checkpoint/checkpoint-storage.js';
 import { LocalDirectoryStorage } from '../checkpoint/local-directory-storage.js';
-import { fileSource } from '../connectors/file/source.js';
 import { recordBatch } from '../core/record-batch.js';
 import type { Source, SourceMessage } from '../core/source.js';
 import { HeapStateBackend } from '../state/heap/heap-keyed-state-backend.js';
 import type { KeyedStateBackend, StateBackend } from '../state/state-backend.js';
 import { RecordingSink } from '../testing/recording-sink.js';
 import { ManualClock } from '../time/manual-clock.js';
-import { WatermarkStrategy } from '../time/watermark-strategy.js';
-import { Aggregates } from '../window/aggregates.js';
-import { TumblingEventTimeWindows } from '../window/assigners.js';
+import { countPerPathPerMinute, interleavedFiles } from './interleaved-windows.fixture.js';
 import { readJobCheckpoint } from './job-checkpointer.js';
 
-interface Hit {
-  readonly path: string;
-  readonly ts: string;
-}
-
-const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 0, 1, 10);
-
-/** Two files whose event times interleave, three paths: enough windows for a cut mid-job. */
-async function interleavedFiles(linesPerFile: number): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'sluice-checkpoint-'));
-  for (const [name, offsetMs] of [
-    ['a', 0],
-    ['b', 3_000],
-  ] as const) {
-    const lines: string[] = [];
-    for (let i = 0; i < linesPerFile; i++)
-      lines.push(
-        JSON.stringify({ path: `/p${i % 3}`, ts: new Date(T0 + offsetMs + i * 6_000).toISOString() }),
-      );
-    await writeFile(join(dir, `${name}.ndjson`), `${lines.join('\n')}\n`);
-  }
-  return dir;
-}
-
-function pipeline(env: StreamEnvironment, dir: string, sink: RecordingSink<string>): void {
-  env
-    .fromSource(fileSource(join(dir, '*.ndjson'), { format: 'ndjson' }), {
-      uid: 'hits',
-      watermarks: WatermarkStrategy.boundedOutOfOrderness<unknown>(0).withTimestamp((h) =>
-        Date.parse((h as Hit).ts),
-      ),
-    })
-    .map((h) => h as Hit, { uid: 'as-hit' })
-    .keyBy((h) => h.path)
-    .window(TumblingEventTimeWindows.of(MINUTE))
-    .aggregate(Aggregates.count<Hit>(), (path, w, n) => `${path}@${(w.start - T0) / MINUTE}=${n}`, {
-      uid: 'per-minute',
-    })
-    .sinkTo(sink, { uid: 'out' });
-}
 
 async function storageIn(dir: string, clock = new ManualClock(T0)): Promise<LocalDirectoryStorage> {
   return new LocalDirectoryStorage({ directory: join(dir, 'checkpoints'), jobName: 'test', clock });
@@ -67,7 +24,7 @@ async function storageIn(dir: string, clock = new ManualClock(T0)): Promise<Loca
 async function referenceRun(dir: string): Promise<string[]> {
   const reference = new RecordingSink<string>();
   const env = StreamEnvironment.create({ batchSize: 5, log: () => {} });
-  pipeline(env, dir, reference);
+  countPerPathPerMinute(env, dir, reference);
   await env.execute();
   return reference.values;
 }
@@ -86,7 +43,7 @@ describe('checkpoints of a running job', () => {
       log: () => {},
       checkpoints: { storage },
     });
-    pipeline(env1, dir, first);
+    countPerPathPerMinute(env1, dir, first);
     const client = env1.executeAsync();
     const manifest = await first.atWrite(3, () => client.checkpoint());
     await client.cancel();
@@ -107,7 +64,7 @@ describe('checkpoints of a running job', () => {
       log: () => {},
       restoreFrom: restored,
     });
-    pipeline(env2, dir, second);
+    countPerPathPerMinute(env2, dir, second);
     await env2.execute();
     assert.deepEqual([...committed, ...second.values].sort(), [...reference].sort());
   });
@@ -123,7 +80,7 @@ describe('checkpoints of a running job', () => {
         log: () => {},
         checkpoints: { storage },
       });
-      pipeline(env, dir, out);
+      countPerPathPerMinute(env, dir, out);
       const client = env.executeAsync();
       const manifest = await out.atWrite(1, () => client.checkpoint());
       await client.cancel();
