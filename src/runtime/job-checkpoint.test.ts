@@ -69,6 +69,40 @@ describe('checkpoints of a running job', () => {
     assert.deepEqual([...committed, ...second.values].sort(), [...reference].sort());
   });
 
+  it("with resume: 'latest' a restarted job continues from the latest checkpoint by itself, and refuses another job's", async () => {
+    const dir = await interleavedFiles(80);
+    const reference = await referenceRun(dir);
+    const storage = await storageIn(dir);
+    const first = new RecordingSink<string>();
+    const options = { batchSize: 5, queueCapacity: 1, log: () => {} };
+    const env1 = StreamEnvironment.create({ ...options, checkpoints: { storage, resume: 'latest' } });
+    countPerPathPerMinute(env1, dir, first);
+    const client = env1.executeAsync('windows');
+    await first.atWrite(4, () => client.checkpoint());
+    await client.cancel();
+    const cut = await readJobCheckpoint(storage);
+    const committed = first.values.slice(0, first.collectedAt(cut?.sinks.out));
+
+    const logged: string[] = [];
+    const second = new RecordingSink<string>();
+    const env2 = StreamEnvironment.create({
+      ...options,
+      log: (line) => logged.push(line),
+      checkpoints: { storage: () => storage, resume: 'latest' },
+    });
+    countPerPathPerMinute(env2, dir, second);
+    await env2.execute('windows');
+    assert.ok(
+      logged.some((l) => /resuming from checkpoint 1 /.test(l)),
+      logged.join('\n'),
+    );
+    assert.deepEqual([...committed, ...second.values].sort(), [...reference].sort());
+
+    const other = StreamEnvironment.create({ ...options, checkpoints: { storage, resume: 'latest' } });
+    countPerPathPerMinute(other, dir, new RecordingSink<string>());
+    await assert.rejects(other.execute('another-job'), /belongs to job "windows", not "another-job"/);
+  });
+
   it('numbers checkpoints on from the latest one in the storage, so a restarted job never reuses an id', async () => {
     const dir = await interleavedFiles(40);
     const storage = await storageIn(dir);

@@ -26,9 +26,16 @@ import type { JobSnapshot, OperatorSnapshot } from './job-snapshot.js';
  */
 
 export interface CheckpointOptions {
-  readonly storage: CheckpointStorage;
+  /** Where checkpoints go; a function gets the job's name (one storage per job of a pipeline). */
+  readonly storage: CheckpointStorage | ((jobName: string) => CheckpointStorage);
   /** Take a checkpoint this often while the job runs; without it only `JobClient.checkpoint()` takes them. */
   readonly intervalMs?: number;
+  /**
+   * `latest`: a run starts from the latest completed checkpoint in the storage when there is one
+   * (a restart after a crash continues where the last checkpoint left off); `none` (default): a
+   * run starts afresh unless given `restoreFrom`, which always wins.
+   */
+  readonly resume?: 'latest' | 'none';
 }
 
 /** What the runtime gives the checkpointer. */

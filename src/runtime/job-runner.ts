@@ -11,7 +11,7 @@ import type { KeyedStateSnapshotWriter } from '../state/keyed-state-snapshot.js'
 import type { StateBackend } from '../state/state-backend.js';
 import { BoundedQueue } from './bounded-queue.js';
 import { DeadLetterRouter } from './dead-letter-router.js';
-import { type CheckpointOptions, JobCheckpointer } from './job-checkpointer.js';
+import { type CheckpointOptions, JobCheckpointer, readJobCheckpoint } from './job-checkpointer.js';
 import type { JobClient, JobResult } from './job-client.js';
 import { addToCounter, JobMetrics } from './job-metrics.js';
 import type { JobSnapshot, OperatorSnapshot } from './job-snapshot.js';
@@ -67,6 +67,8 @@ export class JobRunner implements JobClient {
   private readonly sinks: SinkNodeRuntime[] = [];
   private readonly loop: TaskLoop;
   private readonly checkpointer: JobCheckpointer | undefined;
+  /** The snapshot this run starts from: `restoreFrom`, or the latest checkpoint with `resume: 'latest'`. */
+  private restored: JobSnapshot | undefined;
   /** Snapshots still streaming keyed state and checkpoints not yet complete (the job may read on meanwhile). */
   private readonly inFlight = new Set<Promise<void>>();
   private stopRequested = false;
@@ -85,8 +87,12 @@ export class JobRunner implements JobClient {
     this.startedAtMs = options.clock.nowMs();
     this.metricsLive = new JobMetrics(plan.name, this.startedAtMs);
     this.queue = new BoundedQueue(options.queueCapacity);
+    this.restored = options.restoreFrom;
+    const storage = options.checkpoints?.storage;
     this.checkpointer =
-      options.checkpoints === undefined ? undefined : new JobCheckpointer(options.checkpoints.storage);
+      storage === undefined
+        ? undefined
+        : new JobCheckpointer(typeof storage === 'function' ? storage(plan.name) : storage);
     this.deadLetters = new DeadLetterRouter(this.metricsLive, options.clock, options.log);
     const host = {
       deliver: (item: QueueItem) =>
@@ -271,7 +277,7 @@ export class JobRunner implements JobClient {
 
   private build(): void {
     const services = this.services();
-    const restored = this.options.restoreFrom;
+    const restored = this.restored;
     if (restored !== undefined && restored.formatVersion !== 1)
       throw new OperatorError(
         'job',
@@ -320,7 +326,7 @@ export class JobRunner implements JobClient {
       clock: this.options.clock,
       signal: this.cancelAbort.signal,
       operatorId,
-      restoredState: this.options.restoreFrom?.sinks[operatorId],
+      restoredState: this.restored?.sinks[operatorId],
       settings: this.options.settings ?? {},
       deadLetter: (l) => this.deadLetters.route(operatorId, undefined, l),
       log: (m) => this.options.log(`[${operatorId}] ${m}`),
@@ -364,6 +370,7 @@ export class JobRunner implements JobClient {
   private async run(): Promise<JobResult> {
     await Promise.resolve(); // let the constructor return first
     try {
+      await this.resumeFromLatestCheckpoint();
       this.build();
       for (const sink of this.sinks) {
         sink.writer = await sink.node.sink.createWriter(this.sinkContext(sink.id, sink));
@@ -393,6 +400,23 @@ export class JobRunner implements JobClient {
       await this.closeQuietly();
       throw e;
     }
+  }
+
+  /** With `checkpoints.resume: 'latest'` and no `restoreFrom`: starts from the latest checkpoint, if any. */
+  private async resumeFromLatestCheckpoint(): Promise<void> {
+    if (this.restored !== undefined || this.options.checkpoints?.resume !== 'latest') return;
+    const storage = (this.checkpointer as JobCheckpointer).storage;
+    const latest = await readJobCheckpoint(storage);
+    if (latest === undefined) return;
+    if (latest.jobName !== this.plan.name)
+      throw new ConfigError(
+        `the latest checkpoint in this job's checkpoint storage belongs to job "${latest.jobName}", not "${this.plan.name}"; give each job its own storage`,
+      );
+    this.restored = latest;
+    const manifest = await storage.latest();
+    this.options.log(
+      `resuming from checkpoint ${manifest?.checkpointId ?? '?'} (taken at ${new Date(latest.takenAtMs).toISOString()})`,
+    );
   }
 
   /** Sinks accept and make durable everything so far; then the dead letters they reported go out too. */
