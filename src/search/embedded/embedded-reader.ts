@@ -58,6 +58,11 @@ export class EmbeddedReader {
     return this.store.mode;
   }
 
+  /** Names of the indices built in memory so far, sorted (for tests). */
+  get builtIndices(): string[] {
+    return [...this.built.values()].map((index) => index.name).sort();
+  }
+
   /** `_cat/indices` rows from the stored rows: live documents and their `_source` characters. */
   async listIndices(pattern?: string): Promise<IndexInfo[]> {
     return this.read(() => {
