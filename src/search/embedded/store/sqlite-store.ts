@@ -18,7 +18,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Database, type SqliteDatabase } from './sqlite-driver.js';
+import { type SqliteDatabase, sqliteDriver } from './sqlite-driver.js';
 
 export interface IndexRow {
   readonly idx: number;
@@ -66,6 +66,7 @@ INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1');
 /** Opens `<dataDir>/search.db` in WAL mode; `createSchema: false` for connections that only read. */
 export function openDatabase(dataDir: string, createSchema = true): SqliteDatabase {
   fs.mkdirSync(dataDir, { recursive: true });
+  const Database = sqliteDriver();
   const db = new Database(path.join(dataDir, 'search.db'));
   db.pragma('busy_timeout = 10000');
   db.pragma('journal_mode = WAL');
@@ -81,6 +82,7 @@ export function openDatabase(dataDir: string, createSchema = true): SqliteDataba
  * throws when there is none, instead of creating a directory that was deleted meanwhile.
  */
 export function openExistingDatabase(dataDir: string): SqliteDatabase {
+  const Database = sqliteDriver();
   const db = new Database(path.join(dataDir, 'search.db'), { fileMustExist: true });
   db.pragma('busy_timeout = 10000');
   return db;
