@@ -21,6 +21,7 @@ describe('connector registry', () => {
     assert.deepEqual(Object.keys(sourceConnectors).sort(), [
       'datagen',
       'file',
+      'http-ingest',
       'kafka',
       'search',
       'socket',

@@ -89,7 +89,12 @@ export function createIngestApi(options: IngestApiOptions): Hono {
       return failure(c, 400, 'illegal_argument', `wait must be "processed" or "written", got "${wait}"`);
     const encoding = c.req.header('content-encoding');
     if (encoding !== undefined && encoding.toLowerCase() !== 'identity')
-      return failure(c, 415, 'unsupported_encoding', `Content-Encoding ${encoding} is not supported: send the body uncompressed`);
+      return failure(
+        c,
+        415,
+        'unsupported_encoding',
+        `Content-Encoding ${encoding} is not supported: send the body uncompressed`,
+      );
     if (Number(c.req.header('content-length') ?? 0) > maxBodyBytes) return tooLarge(c);
     const backOff = () => {
       c.header('Retry-After', String(endpoint.retryAfterSeconds));
@@ -116,7 +121,12 @@ export function createIngestApi(options: IngestApiOptions): Hono {
       await readBody(c.req.raw, maxBodyBytes, (chunk) => parser.push(chunk));
     } catch (e) {
       if (e instanceof BodyTooLarge) return tooLarge(c);
-      return failure(c, 400, 'body_unreadable', `the request body could not be read: ${(e as Error).message}`);
+      return failure(
+        c,
+        400,
+        'body_unreadable',
+        `the request body could not be read: ${(e as Error).message}`,
+      );
     }
     parser.finish();
 
@@ -145,7 +155,12 @@ export function createIngestApi(options: IngestApiOptions): Hono {
     const ticket = endpoint.submit(entries, wait as IngestWait);
     if (ticket === 'full') return backOff();
     if (ticket === 'stopped')
-      return failure(c, 503, 'job_stopped', `the job reading "${name}" is stopping: nothing of this request was taken`);
+      return failure(
+        c,
+        503,
+        'job_stopped',
+        `the job reading "${name}" is stopping: nothing of this request was taken`,
+      );
     try {
       await ticket.done;
     } catch (e) {
@@ -160,7 +175,11 @@ export function createIngestApi(options: IngestApiOptions): Hono {
 }
 
 /** Feeds the body to `onChunk` as it arrives; throws BodyTooLarge (and stops reading) past `maxBytes`. */
-async function readBody(request: Request, maxBytes: number, onChunk: (chunk: Uint8Array) => void): Promise<void> {
+async function readBody(
+  request: Request,
+  maxBytes: number,
+  onChunk: (chunk: Uint8Array) => void,
+): Promise<void> {
   if (request.body === null) return;
   const reader = request.body.getReader();
   let total = 0;

@@ -1,6 +1,6 @@
+import type { DecodeOutput } from '../text/decoded-records.js';
 import { NdjsonDecoder } from '../text/line-decoders.js';
 import { LineSplitter } from '../text/line-splitter.js';
-import type { DecodeOutput } from '../text/decoded-records.js';
 import { JsonArraySplitter } from './json-array-splitter.js';
 
 /**

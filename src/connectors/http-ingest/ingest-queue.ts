@@ -74,7 +74,11 @@ export interface TakenRequests {
   readonly tickets: readonly IngestTicket[];
   readonly values: unknown[];
   readonly positions: number[];
-  readonly rejects: ReadonlyArray<{ readonly position: number; readonly reason: string; readonly raw: string }>;
+  readonly rejects: ReadonlyArray<{
+    readonly position: number;
+    readonly reason: string;
+    readonly raw: string;
+  }>;
 }
 
 export class IngestQueue {

@@ -51,7 +51,9 @@ export class JsonArraySplitter {
   ) {}
 
   push(chunk: Uint8Array): void {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buf = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0; // first byte of the current element within buf
     for (let i = 0; i < buf.length; i++) {
       const byte = buf[i] as number;
@@ -93,7 +95,6 @@ export class JsonArraySplitter {
           this.phase = 'after-array';
           start = buf.length;
         }
-        continue;
       } else if (!isJsonWhitespace(byte)) {
         this.elementHasContent = true;
       }

@@ -2,7 +2,11 @@ import { ConfigError } from '../../core/errors.js';
 import { NO_TIMESTAMP, recordBatch } from '../../core/record-batch.js';
 import type { Source, SourceContext, SourceMessage, SourceReader } from '../../core/source.js';
 import { parseConnectorConfig } from '../connector-config.js';
-import { type HttpIngestSourceConfig, type HttpIngestSourceOptions, httpIngestSourceSchema } from './config.js';
+import {
+  type HttpIngestSourceConfig,
+  type HttpIngestSourceOptions,
+  httpIngestSourceSchema,
+} from './config.js';
 import { FlushCoalescer } from './flush-coalescer.js';
 import { currentIngestHub, type IngestEndpoint, type IngestHub } from './ingest-hub.js';
 import {
