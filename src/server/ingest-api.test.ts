@@ -11,6 +11,7 @@ import type { Sink } from '../core/sink.js';
 import type { JobClient } from '../runtime/job-client.js';
 import { eventually } from '../testing/connector-contexts.js';
 import { WatermarkStrategy } from '../time/watermark-strategy.js';
+import { isIngestRequest } from './ingest-api.js';
 import { LazySearchEngine } from './lazy-search-engine.js';
 import { type RunningServer, serveSearchApi } from './serve.js';
 
@@ -383,6 +384,13 @@ describe('HTTP ingest API', () => {
       [1000, 2000],
     );
     assert.ok(collected.watermarksMs.includes(1999), `watermarks: ${collected.watermarksMs.join(',')}`);
+  });
+
+  it('leaves paths of an index named ingest to the search API', () => {
+    assert.equal(isIngestRequest('POST', '/ingest/events'), true);
+    assert.equal(isIngestRequest('POST', '/ingest/_search'), false);
+    assert.equal(isIngestRequest('GET', '/ingest/events'), false);
+    assert.equal(isIngestRequest('POST', '/ingest/events/_doc'), false);
   });
 
   it('answers requests that arrive once the job stopped with 404: no job reads the stream any more', async () => {

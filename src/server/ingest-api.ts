@@ -44,7 +44,7 @@ const DEFAULT_MAX_REPORTED_ERRORS = 100;
 
 /** Whether a request is for the ingest API (POST /ingest/<stream>); `/ingest/_search` stays an index's. */
 export function isIngestRequest(method: string, pathname: string): boolean {
-  return method === 'POST' && /^\/ingest\/[^/_.][^/]*\/?$/.test(pathname);
+  return method === 'POST' && /^\/ingest\/[^/_.][^/]*$/.test(pathname);
 }
 
 function failure(c: Context, status: number, type: string, reason: string, extra: object = {}): Response {
