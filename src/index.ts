@@ -35,6 +35,7 @@ export type { Sink, SinkContext, SinkWriter } from './core/sink.js';
 export type { Source, SourceContext, SourceReader } from './core/source.js';
 export * from './formats/access-log.js';
 export type * from './operators/process-function.js';
+export { type CheckpointOptions, readJobCheckpoint } from './runtime/job-checkpointer.js';
 export type { JobClient, JobResult } from './runtime/job-client.js';
 export type { JobMetricsSnapshot } from './runtime/job-metrics.js';
 export { EmbeddedSearchEngine } from './search/embedded/embedded-engine.js';
