@@ -64,7 +64,8 @@ describe('connector registry', () => {
       () => sourceConnector('pulsar'),
       (e: unknown) =>
         e instanceof ConfigError &&
-        e.message === 'unknown source "pulsar" (available: datagen, file, http-ingest, kafka, search, socket, stdin)',
+        e.message ===
+          'unknown source "pulsar" (available: datagen, file, http-ingest, kafka, search, socket, stdin)',
     );
     assert.throws(() => sinkFromFlags('toString', {}), /unknown sink "toString"/);
   });
