@@ -4,12 +4,14 @@ import { installEnvironmentHooks } from '../../api/environment-hooks.js';
 import { StreamEnvironment } from '../../api/stream-environment.js';
 import { LocalDirectoryStorage } from '../../checkpoint/local-directory-storage.js';
 import { fileSink } from '../../connectors/file/sink.js';
+import { IngestHub, installIngestHub } from '../../connectors/http-ingest/index.js';
 import type { DeadLetter } from '../../core/dead-letter.js';
 import { ConfigError } from '../../core/errors.js';
 import { redactText } from '../../core/redact.js';
 import type { Sink } from '../../core/sink.js';
 import type { CheckpointOptions } from '../../runtime/job-checkpointer.js';
 import type { JobClient } from '../../runtime/job-client.js';
+import { DEFAULT_INGEST_MAX_BODY_BYTES } from '../../server/ingest-api.js';
 import { systemClock } from '../../time/system-clock.js';
 import { positiveDuration, positiveInteger } from '../cli-error.js';
 import { engineUrl, URL_OPTION_HELP } from '../engine-option.js';
@@ -31,7 +33,14 @@ export interface RunOptions {
    */
   readonly serve?: boolean | number;
   readonly url?: string;
+  /** Bearer token HTTP ingest requires (default: $SLUICE_INGEST_TOKEN; none: no authentication). */
+  readonly ingestToken?: string;
+  /** Largest HTTP ingest request body (default 10 MiB). */
+  readonly ingestMaxBodyBytes?: number;
 }
+
+/** Environment variable with the ingest token (kept out of `ps` output, unlike a flag). */
+export const INGEST_TOKEN_ENV = 'SLUICE_INGEST_TOKEN';
 
 /**
  * `sluice run <pipeline>`: runs a pipeline file. The file may run its job itself (`await
@@ -75,15 +84,39 @@ export async function runPipeline(
     },
   });
   const removeSignalHandlers = stopOnSignal(() => jobs, log);
-  const served =
-    options.serve === undefined || options.serve === false
-      ? undefined
-      : await startSearchServer(
-          engineUrl(options.url),
-          options.serve === true ? DEFAULT_SEARCH_PORT : options.serve,
-          log,
-        );
-  if (served !== undefined) log(`search API on ${served.url} (try: curl '${served.url}/_cat/indices?v')`);
+  const serving = options.serve !== undefined && options.serve !== false;
+  // httpIngestSource readers attach to this hub; without --serve there is none and they say so.
+  const hub = serving ? new IngestHub() : undefined;
+  const uninstallHub = hub === undefined ? () => {} : installIngestHub(hub);
+  const token = options.ingestToken ?? process.env[INGEST_TOKEN_ENV];
+  let served: Awaited<ReturnType<typeof startSearchServer>> | undefined;
+  try {
+    served =
+      hub === undefined
+        ? undefined
+        : await startSearchServer(
+            engineUrl(options.url),
+            options.serve === true ? DEFAULT_SEARCH_PORT : (options.serve as number),
+            log,
+            {
+              hub,
+              log,
+              maxBodyBytes: options.ingestMaxBodyBytes ?? DEFAULT_INGEST_MAX_BODY_BYTES,
+              ...(token === undefined || token === '' ? {} : { token }),
+            },
+          );
+  } catch (e) {
+    uninstallHub();
+    removeSignalHandlers();
+    uninstall();
+    throw e;
+  }
+  if (served !== undefined) {
+    log(`search API on ${served.url} (try: curl '${served.url}/_cat/indices?v')`);
+    log(
+      `HTTP ingest on ${served.url}/ingest/<stream> for httpIngestSource('<stream>')${token ? ' (bearer token required)' : ''}`,
+    );
+  }
   // The pipeline sees its own arguments as if it had been run directly: process.argv.slice(2).
   process.argv = [process.argv[0] as string, resolve(pipeline), ...args];
   try {
@@ -116,6 +149,7 @@ export async function runPipeline(
   } finally {
     progress.clear();
     await served?.stop();
+    uninstallHub();
     removeSignalHandlers();
     uninstall();
   }
@@ -187,6 +221,15 @@ export function registerRunCommand(program: Command): void {
       portOption('--serve'),
     )
     .option(
+      '--ingest-token <token>',
+      `with --serve: HTTP ingest (POST /ingest/<stream>) requires "Authorization: Bearer <token>" (default: $${INGEST_TOKEN_ENV}, which stays out of ps; none: no authentication)`,
+    )
+    .option(
+      '--ingest-max-body-bytes <n>',
+      `with --serve: largest HTTP ingest request body, answered 413 beyond (default ${DEFAULT_INGEST_MAX_BODY_BYTES}, 10 MiB)`,
+      positiveInteger('--ingest-max-body-bytes'),
+    )
+    .option(
       '--url <url>',
       `engine the search API serves and the job's search sinks default to: ${URL_OPTION_HELP}`,
     )
@@ -198,6 +241,10 @@ Examples:
   $ sluice run --dead-letters dead.ndjson --parallelism 4 job.js
   $ sluice run --serve 9292 job.ts      # then: curl 'localhost:9292/_cat/indices?v'
   $ sluice run --checkpoints .checkpoints job.ts   # killed? the same command resumes from the last checkpoint
+  $ SLUICE_INGEST_TOKEN=s3cret sluice run --serve 9292 ingest.ts
+        # with httpIngestSource('events') in ingest.ts:
+        # curl -H 'Authorization: Bearer s3cret' -H 'Content-Type: application/x-ndjson' \\
+        #      --data-binary @events.ndjson localhost:9292/ingest/events
 
 Ctrl-C stops the job cleanly (records already read are processed, sinks flush); press it twice to exit at once.`,
     )
