@@ -162,6 +162,27 @@ describe('kafkaSource (against a fake client)', () => {
     assert.deepEqual(data(await reader.read()).batch.positions, [5, 6]);
   });
 
+  it('returns buffered records of one partition when the rest of the round holds only empty partitions', async () => {
+    const { consumer, reader, first } = await started({ valueOnly: true });
+    consumer.assign({ topic: 'events', partition: 0 }, { topic: 'events', partition: 1 });
+    await first;
+    consumer.deliver('events', 0, [0, 1, 2, 3, 4, 5]);
+    consumer.deliver('events', 1, [10]);
+    assert.deepEqual(data(await reader.read()).batch.positions, [0, 1, 2]);
+    assert.deepEqual(data(await reader.read()).batch.positions, [10]);
+    assert.deepEqual(
+      data(await reader.read()).batch.positions,
+      [3, 4, 5],
+      'a new round: partition 1 is next',
+    );
+    consumer.deliver('events', 0, [6, 7, 8]); // no read is waiting: nothing to wake
+    assert.deepEqual(
+      data(await reader.read()).batch.positions,
+      [6, 7, 8],
+      'partition 1 is empty, partition 0 is not: the read must not wait (it would for good while paused)',
+    );
+  });
+
   it('pauses fetching when its buffer is full and resumes once it drained to half', async () => {
     const { consumer, reader, first } = await started({ valueOnly: true, maxBufferedRecords: 6 });
     consumer.assign({ topic: 'events', partition: 0 });
