@@ -15,8 +15,8 @@
  */
 import { dataGenSource, kafkaSink, StreamEnvironment } from 'sluice';
 
-/** How far a timestamp may lag its place in the stream; the reading job's watermark allows as much. */
-export const MAX_OUT_OF_ORDER_MS = 2_000;
+/** How far a timestamp may lag its place in the stream; status-per-minute.ts allows as much (2 s). */
+const MAX_OUT_OF_ORDER_MS = 2_000;
 
 const count = Number(process.argv[2] ?? 60_000);
 if (!Number.isInteger(count) || count <= 0)
