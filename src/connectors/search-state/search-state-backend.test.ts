@@ -13,6 +13,7 @@ import {
 import { mapState, valueState } from '../../state/state-descriptors.js';
 import { ManualClock } from '../../time/manual-clock.js';
 import { describeIndexRoundTrip } from './index-round-trip.fixture.js';
+import { testRestartFromIndex } from './restart-from-index.fixture.js';
 import { searchStateBackend } from './search-state-backend.js';
 
 const engines: EmbeddedSearchEngine[] = [];
@@ -125,3 +126,27 @@ describe('searchStateBackend in the index', () => {
 });
 
 describeIndexRoundTrip('embedded engine', freshEngine, 'round-trip-');
+
+{
+  // The second job opens the data directory afresh, as a new process would.
+  let dir = '';
+  let first: EmbeddedSearchEngine | undefined;
+  testRestartFromIndex(
+    'embedded engine',
+    {
+      first: async () => {
+        dir = await mkdtemp(join(tmpdir(), 'search-state-restart-'));
+        dirs.push(dir);
+        first = await EmbeddedSearchEngine.open({ dataDir: dir });
+        return first;
+      },
+      second: async () => {
+        await first?.close();
+        const engine = await EmbeddedSearchEngine.open({ dataDir: dir });
+        engines.push(engine);
+        return engine;
+      },
+    },
+    'job-state',
+  );
+}
