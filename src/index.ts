@@ -6,6 +6,12 @@ export { dataGenSource } from './connectors/datagen/source.js';
 export { createWebAccessGenerator, type WebAccessEvent } from './connectors/datagen/web-access-generator.js';
 export { fileSink } from './connectors/file/sink.js';
 export { fileSource } from './connectors/file/source.js';
+export {
+  type HttpIngestSourceOptions,
+  httpIngestSource,
+  IngestHub,
+  installIngestHub,
+} from './connectors/http-ingest/index.js';
 export { type KafkaRecord, kafkaSink, kafkaSource } from './connectors/kafka/index.js';
 export { printSink } from './connectors/print/sink.js';
 export { searchSink } from './connectors/search/sink.js';
@@ -35,6 +41,7 @@ export type { JobMetricsSnapshot } from './runtime/job-metrics.js';
 export { EmbeddedSearchEngine } from './search/embedded/embedded-engine.js';
 export * from './search/index.js';
 export { DEFAULT_ENGINE_URL, openSearchEngine, parseEngineUrl } from './search/open-search-engine.js';
+export type { IngestApiOptions } from './server/ingest-api.js';
 export { DEFAULT_SEARCH_PORT, serveSearchApi } from './server/serve.js';
 export * from './state/index.js';
 export * from './time/index.js';

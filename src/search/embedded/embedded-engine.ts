@@ -39,6 +39,7 @@ import type {
 import type { BulkResults } from './bulk-results.js';
 import { BulkWriter, validateBulkActions } from './bulk-writer.js';
 import { IdVersions } from './id-versions.js';
+import { indexInfo } from './index-info.js';
 import { validateIndexName } from './index-name.js';
 import { resolveIndexPattern } from './index-pattern.js';
 import { parseIndexSettings } from './index-settings.js';
@@ -182,21 +183,15 @@ export class EmbeddedSearchEngine implements SearchEngine {
   async listIndices(pattern?: string): Promise<IndexInfo[]> {
     this.sync();
     const stats = (await this.replica.request({ op: 'stats', pattern })) as IndexStats[];
-    return stats.map((stat) => {
-      const size = formatBytes(stat.storeBytes);
-      return {
-        health: 'green',
-        status: 'open',
-        index: stat.name,
-        uuid: this.indices.get(stat.name)?.uuid ?? '_na_',
-        pri: '1',
-        rep: '0',
-        'docs.count': String(stat.docsCount),
-        'docs.deleted': String(stat.docsDeleted),
-        'store.size': size,
-        'pri.store.size': size,
-      };
-    });
+    return stats.map((stat) =>
+      indexInfo(
+        stat.name,
+        this.indices.get(stat.name)?.uuid ?? '_na_',
+        stat.docsCount,
+        stat.docsDeleted,
+        stat.storeBytes,
+      ),
+    );
   }
 
   async getMapping(pattern: string): Promise<GetMappingResponse> {
@@ -434,16 +429,4 @@ export class EmbeddedSearchEngine implements SearchEngine {
     }
     for (const name of [...this.indices.keys()]) if (!seen.has(name)) this.indices.delete(name);
   }
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes}b`;
-  const units = ['kb', 'mb', 'gb', 'tb'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${Number(value.toFixed(1))}${units[unit]}`;
 }

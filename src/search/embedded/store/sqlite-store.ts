@@ -19,7 +19,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Database, type SqliteDatabase } from './sqlite-driver.js';
+import { type SqliteDatabase, sqliteDriver } from './sqlite-driver.js';
 
 export interface IndexRow {
   readonly idx: number;
@@ -67,7 +67,9 @@ INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1');
 /** Opens `<dataDir>/search.db` in WAL mode; `createSchema: false` for connections that only read. */
 export function openDatabase(dataDir: string, createSchema = true): SqliteDatabase {
   fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, 'search.db'));
+  const Database = sqliteDriver();
+  // An absolute path: never read as a `file:` URI (sqlite-driver.ts turns URI file names on).
+  const db = new Database(path.resolve(dataDir, 'search.db'));
   db.pragma('busy_timeout = 10000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -82,7 +84,8 @@ export function openDatabase(dataDir: string, createSchema = true): SqliteDataba
  * throws when there is none, instead of creating a directory that was deleted meanwhile.
  */
 export function openExistingDatabase(dataDir: string): SqliteDatabase {
-  const db = new Database(path.join(dataDir, 'search.db'), { fileMustExist: true });
+  const Database = sqliteDriver();
+  const db = new Database(path.resolve(dataDir, 'search.db'), { fileMustExist: true });
   db.pragma('busy_timeout = 10000');
   return db;
 }
