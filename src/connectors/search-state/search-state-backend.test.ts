@@ -13,6 +13,7 @@ import {
 import { mapState, valueState } from '../../state/state-descriptors.js';
 import { ManualClock } from '../../time/manual-clock.js';
 import { describeIndexRoundTrip } from './index-round-trip.fixture.js';
+import { testRestartFromIndex } from './restart-from-index.fixture.js';
 import { searchStateBackend } from './search-state-backend.js';
 
 const engines: EmbeddedSearchEngine[] = [];
@@ -101,6 +102,46 @@ describe('searchStateBackend in the index', () => {
     assert.equal((await engine.count('live-state')).count, 0);
   });
 
+  it('opened after a restore from a snapshot, keeps the snapshot, and its next flush makes the index match it', async () => {
+    const engine = await freshEngine();
+    const clock = new ManualClock(0);
+    const count = valueState<number>('count');
+    const before = open(engine, clock);
+    for (const u of ['ann', 'bob']) {
+      before.setCurrentKey(u);
+      before.getValueState(count).update(1);
+    }
+    const snapshot = before.snapshot(); // the checkpoint: ann 1, bob 1
+    before.setCurrentKey('cy');
+    before.getValueState(count).update(5);
+    before.setCurrentKey('ann');
+    before.getValueState(count).update(9);
+    await before.flush(); // the index ran ahead of the checkpoint: ann 9, bob 1, cy 5
+
+    const restored = open(engine, clock);
+    restored.restore(snapshot);
+    await restored.open({ restoredFromSnapshot: true });
+    restored.setCurrentKey('ann');
+    assert.equal(restored.getValueState(count).value(), 1);
+    assert.deepEqual(restored.keys('count').sort(), ['ann', 'bob']);
+    await restored.flush();
+    const docs = await engine.search('live-state', { sort: [{ key: 'asc' }] });
+    assert.deepEqual(
+      docs.hits.hits.map((h) => [
+        h._source?.key,
+        (h._source?.value as { count?: number } | undefined)?.count,
+      ]),
+      [
+        ['ann', 1],
+        ['bob', 1],
+      ],
+    );
+
+    const fresh = open(engine, clock);
+    await fresh.open({ restoredFromSnapshot: false });
+    assert.deepEqual(fresh.keys('count').sort(), ['ann', 'bob'], 'without a snapshot the index is the state');
+  });
+
   it('restores only the key groups an instance owns', async () => {
     const engine = await freshEngine();
     const clock = new ManualClock(0);
@@ -125,3 +166,27 @@ describe('searchStateBackend in the index', () => {
 });
 
 describeIndexRoundTrip('embedded engine', freshEngine, 'round-trip-');
+
+{
+  // The second job opens the data directory afresh, as a new process would.
+  let dir = '';
+  let first: EmbeddedSearchEngine | undefined;
+  testRestartFromIndex(
+    'embedded engine',
+    {
+      first: async () => {
+        dir = await mkdtemp(join(tmpdir(), 'search-state-restart-'));
+        dirs.push(dir);
+        first = await EmbeddedSearchEngine.open({ dataDir: dir });
+        return first;
+      },
+      second: async () => {
+        await first?.close();
+        const engine = await EmbeddedSearchEngine.open({ dataDir: dir });
+        engines.push(engine);
+        return engine;
+      },
+    },
+    'job-state',
+  );
+}

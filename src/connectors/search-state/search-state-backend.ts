@@ -9,8 +9,9 @@
  * that difference), and writes only the changed documents and deletes for the vanished ones
  * (removed or expired entries) in bulk requests. `snapshotTo` (the checkpoint path) flushes after
  * streaming the job snapshot, so state is durable in the index at every checkpoint.
- * `restoreFromIndex()` (async, before processing) reads back the documents of the key groups this
- * instance owns, so a job can restart from the index alone, also with another parallelism.
+ * `open()` (the runtime calls it before processing) reads back the documents of the key groups this
+ * instance owns when the job has no snapshot to restore from, so a job can restart from the index
+ * alone, also with another parallelism; `close()` (after a graceful end) flushes.
  *
  * Documents: one per (operator, key group, state name, key), id
  *   `<operatorId>|<keyGroup>|<stateName>|<JSON of the key>`
@@ -219,8 +220,35 @@ export class SearchKeyedStateBackend extends HeapKeyedStateBackend implements Ke
     return docs;
   }
 
-  /** Loads the documents of the key groups this instance owns; call before processing. */
+  /**
+   * The runtime calls this before the instance processes anything (after any restore from a
+   * snapshot). The rule: a job started without a snapshot takes its state from the index (what the
+   * last flush wrote: the previous run's last checkpoint, or its graceful stop), for the key
+   * groups this instance owns, so it can restart from the index alone, also at another
+   * parallelism. A job restored from a snapshot keeps the snapshot's state, which matches the
+   * source positions restored with it (the index may be ahead of it, or behind); the index is
+   * then read only for which documents it holds, so the next flush replaces them with the
+   * snapshot's state and deletes the ones the snapshot does not have.
+   */
+  async open(info: { readonly restoredFromSnapshot: boolean }): Promise<void> {
+    if (info.restoredFromSnapshot) this.written = (await this.readIndex()).written;
+    else await this.restoreFromIndex();
+  }
+
+  /** After a graceful end (finished, or stopped): the state at the stop becomes durable in the index. */
+  async close(): Promise<void> {
+    await this.flush();
+  }
+
+  /** Loads the documents of the key groups this instance owns, replacing the state held. */
   async restoreFromIndex(): Promise<void> {
+    const { keyGroups, written } = await this.readIndex();
+    this.restore({ formatVersion: 1, maxParallelism: this.maxParallelism, keyGroups });
+    this.written = written;
+  }
+
+  /** This instance's documents in the index, as key groups, and as id -> data (what is written). */
+  private async readIndex(): Promise<{ keyGroups: KeyGroupSnapshot[]; written: Map<string, string> }> {
     await this.flushing;
     const groups = new Map<
       number,
@@ -254,9 +282,9 @@ export class SearchKeyedStateBackend extends HeapKeyedStateBackend implements Ke
             group.timers[doc.state.slice('timers:'.length)] = decodeRows(doc.data) as TimerSnapshot[];
             continue;
           }
-          const key = JSON.parse(
-            hit._id.slice(hit._id.indexOf('|', hit._id.indexOf('|', hit._id.indexOf('|') + 1) + 1) + 1),
-          ) as Key;
+          // The id is `<operator>|<key group>|<state>|<JSON of the key>`; names may contain `|`.
+          const prefix = `${doc.operator}|${doc.key_group}|${doc.state}|`;
+          const key = JSON.parse(hit._id.slice(prefix.length)) as Key;
           const table = (group.states[doc.state] ??= { kind: doc.kind, entries: [] });
           for (const rest of decodeRows(doc.data) as unknown[][]) table.entries.push([key, ...rest]);
         }
@@ -267,8 +295,7 @@ export class SearchKeyedStateBackend extends HeapKeyedStateBackend implements Ke
       states: g.states,
       timers: g.timers,
     }));
-    this.restore({ formatVersion: 1, maxParallelism: this.maxParallelism, keyGroups });
-    this.written = written;
+    return { keyGroups, written };
   }
 }
 

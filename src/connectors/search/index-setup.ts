@@ -26,8 +26,10 @@ import { DEAD_LETTER_MAPPING } from './dead-letters.js';
  * sink skips), `@timestamp` is filled from the record's event time when the document has none,
  * and `update`/`delete` are dead-lettered with Elasticsearch's reason instead of being sent. With
  * `dataStream` declared, a target that is not a data stream fails the job (it would silently
- * become a plain index). A rewritten `index` action is one byte longer (`create`): the requests
- * cut before a name was known to be a data stream may exceed `maxBytes` by that much per action.
+ * become a plain index). Once a name is known to be a data stream, its actions are rewritten as
+ * they are buffered (`rewriteKnown`), so their size counts as sent; only the requests cut before
+ * the sink knew (the first ones for each new name) are rewritten when sent, and may exceed
+ * `maxBytes` by what the rewrite adds (one byte for `create`, plus a filled `@timestamp`).
  */
 export interface IndexBody {
   readonly mappings?: Record<string, unknown>;
@@ -57,6 +59,7 @@ export class IndexSetup {
   private readonly templateName: string | undefined;
   private templateStored: boolean;
   private templates: IndexTemplateEntry[] | undefined;
+  private dataStreamTargets = 0;
 
   constructor(
     private readonly engine: SearchEngine,
@@ -73,12 +76,29 @@ export class IndexSetup {
     this.templateStored = this.templateName === undefined;
   }
 
+  /** Whether some target is known to be a data stream (the writer then calls `rewriteKnown`). */
+  get knowsDataStreams(): boolean {
+    return this.dataStreamTargets > 0;
+  }
+
+  /**
+   * An entry for a target already known to be a data stream, rewritten as `prepare` would send it,
+   * so its size is counted as sent; any other entry as it is. Called as actions are buffered.
+   */
+  rewriteKnown(entry: BulkEntry): BulkEntry {
+    if (this.targets.get(entry.target._index) !== 'dataStream') return entry;
+    return entry.op === 'index' || entry.op === 'create' ? forDataStream(entry) : entry;
+  }
+
   /** Makes sure every index `entries` write to is ready; answers what to send and what is refused. */
   async prepare(entries: readonly BulkEntry[]): Promise<PreparedEntries> {
     if (!this.templateStored) await this.storeTemplate();
     for (const entry of entries) {
       const index = entry.target._index;
-      if (!this.targets.has(index)) this.targets.set(index, await this.classify(index, entry));
+      if (this.targets.has(index)) continue;
+      const target = await this.classify(index, entry);
+      this.targets.set(index, target);
+      if (target === 'dataStream') this.dataStreamTargets++;
     }
     const send: BulkEntry[] = [];
     const refused: PreparedEntries['refused'] = [];

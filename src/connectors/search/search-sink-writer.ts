@@ -61,7 +61,9 @@ export class SearchSinkWriter<T> implements SinkWriter<T> {
   private readonly emitContext = { timestampMs: 0, origin: '', position: 0 };
   private readonly out: ActionSink = {
     add: (action: BulkAction) => {
-      this.buffer.add(bulkEntry(action, this.current));
+      const entry = bulkEntry(action, this.current);
+      // Into a known data stream: buffered as it will be sent (`create`), so its size is exact.
+      this.buffer.add(this.parts.setup.knowsDataStreams ? this.parts.setup.rewriteKnown(entry) : entry);
       this.current.ordinal++;
     },
   };

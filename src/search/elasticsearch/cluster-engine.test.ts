@@ -212,3 +212,57 @@ test('an insecure TLS setting is refused quietly nowhere: it is logged loudly', 
   assert.match(log[0]!, /WARNING: TLS certificate verification is OFF/);
   await e.close();
 });
+
+test('before Elasticsearch 7.8 a composable template is stored as a legacy one, order = priority, and read back', async () => {
+  const stored: Record<string, unknown> = {};
+  const cluster = await fakeCluster((req, res) => {
+    if (req.url === '/') return json(res, 200, { version: { number: '7.7.1', build_flavor: 'default' } });
+    if (req.method === 'PUT' && req.url === '/_template/web') {
+      stored.web = JSON.parse(req.body);
+      return json(res, 200, { acknowledged: true });
+    }
+    if (req.method === 'GET' && req.url === '/_template/web') return json(res, 200, stored);
+    if (req.method === 'GET' && req.url === '/_template/nope') return json(res, 404, {});
+    json(res, 400, { error: `unexpected ${req.method} ${req.url}`, status: 400 });
+  });
+  const e = await engine(cluster.url);
+  const template = {
+    index_patterns: ['web-*'],
+    priority: 4,
+    template: { mappings: { properties: { status: { type: 'keyword' } } } },
+  };
+  assert.deepEqual(await e.putIndexTemplate('web', template), { acknowledged: true });
+  assert.deepEqual(stored.web, {
+    index_patterns: ['web-*'],
+    order: 4,
+    mappings: { properties: { status: { type: 'keyword' } } },
+  });
+  assert.deepEqual(await e.getIndexTemplates('web'), [{ name: 'web', index_template: template }]);
+  const missing = await e.getIndexTemplates('nope').catch((err: unknown) => err);
+  assert.ok(missing instanceof SearchEngineError);
+  assert.equal(missing.type, 'resource_not_found_exception');
+  await e.close();
+});
+
+test('an Elasticsearch build without X-Pack: data stream templates are refused before they are sent, and there are none', async () => {
+  const cluster = await fakeCluster((req, res) => {
+    if (req.url === '/') return json(res, 200, { version: { number: '7.10.2', build_flavor: 'oss' } });
+    json(res, 400, { error: `unexpected ${req.method} ${req.url}`, status: 400 });
+  });
+  const e = await engine(cluster.url);
+  const refused = await e
+    .putIndexTemplate('logs', { index_patterns: ['logs-*'], data_stream: {} })
+    .catch((err: unknown) => err);
+  assert.ok(refused instanceof SearchEngineError);
+  assert.equal(refused.status, 400);
+  assert.match(refused.reason, /^Elasticsearch 7\.10\.2 has no data streams/);
+  assert.deepEqual(await e.getDataStreams('logs-*'), []);
+  const one = await e.getDataStreams('logs-web').catch((err: unknown) => err);
+  assert.equal((one as SearchEngineError).type, 'index_not_found_exception');
+  assert.deepEqual(
+    cluster.seen.map((r) => r.url),
+    ['/'],
+    'nothing but the detection reached the cluster',
+  );
+  await e.close();
+});

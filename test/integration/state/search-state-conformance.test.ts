@@ -4,10 +4,12 @@
  * backend the suite opens gets its own index (`state-<run>-<n>`, deleted at the end), so each
  * starts empty as the suite requires. Then the backend's own round trip through the index
  * (index-round-trip.fixture.ts): every kind of state flushed and restored from the index alone,
- * also split over three instances.
+ * also split over three instances; and a job stopped and continued from the index alone at
+ * another parallelism (restart-from-index.fixture.ts).
  */
 import { after, test } from 'node:test';
 import { describeIndexRoundTrip } from '../../../src/connectors/search-state/index-round-trip.fixture.js';
+import { testRestartFromIndex } from '../../../src/connectors/search-state/restart-from-index.fixture.js';
 import { searchStateBackend } from '../../../src/connectors/search-state/search-state-backend.js';
 import { openSearchEngine, type SharedSearchEngine } from '../../../src/search/open-search-engine.js';
 import { stateBackendConformance } from '../../../src/state/conformance/state-backend-conformance.js';
@@ -35,4 +37,5 @@ if ('skip' in found) {
   );
   // What the conformance suite cannot see: state written into the index and read back from it alone.
   describeIndexRoundTrip('OpenSearch 2.19', engine, `${prefix}round-trip-`);
+  testRestartFromIndex('OpenSearch 2.19', { first: engine, second: engine }, `${prefix}restart`);
 }
