@@ -11,7 +11,7 @@ import type { Sink } from '../../core/sink.js';
 import type { JobClient } from '../../runtime/job-client.js';
 import { DEFAULT_INGEST_MAX_BODY_BYTES } from '../../server/ingest-api.js';
 import { systemClock } from '../../time/system-clock.js';
-import { positiveInteger } from '../cli-error.js';
+import { CliUsageError, positiveInteger } from '../cli-error.js';
 import { engineUrl, URL_OPTION_HELP } from '../engine-option.js';
 import { loadPipeline } from '../load-pipeline.js';
 import { ProgressLine, renderSummary } from '../progress-line.js';
@@ -48,6 +48,9 @@ export async function runPipeline(
   options: RunOptions,
   args: readonly string[] = [],
 ): Promise<JobClient[]> {
+  const serving = options.serve !== undefined && options.serve !== false;
+  if (!serving && (options.ingestToken !== undefined || options.ingestMaxBodyBytes !== undefined))
+    throw new CliUsageError('--ingest-token and --ingest-max-body-bytes apply to HTTP ingest: add --serve');
   const jobs: JobClient[] = [];
   const progress = new ProgressLine(process.stderr, systemClock);
   const log = (line: string) => {
@@ -71,7 +74,6 @@ export async function runPipeline(
     },
   });
   const removeSignalHandlers = stopOnSignal(() => jobs, log);
-  const serving = options.serve !== undefined && options.serve !== false;
   // httpIngestSource readers attach to this hub; without --serve there is none and they say so.
   const hub = serving ? new IngestHub() : undefined;
   const uninstallHub = hub === undefined ? () => {} : installIngestHub(hub);
@@ -176,7 +178,7 @@ export function registerRunCommand(program: Command): void {
     .option('--no-progress', 'do not draw the live progress line on the terminal')
     .option(
       '--serve [port]',
-      `serve the Elasticsearch-compatible search API while the job runs, and after a bounded job ends until Ctrl-C (default port ${DEFAULT_SEARCH_PORT})`,
+      `serve the Elasticsearch-compatible search API, and HTTP ingest (POST /ingest/<stream>) for httpIngestSource, while the job runs, and after a bounded job ends until Ctrl-C (default port ${DEFAULT_SEARCH_PORT})`,
       portOption('--serve'),
     )
     .option(
