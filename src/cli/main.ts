@@ -35,8 +35,28 @@ export function createProgram(): Command {
   return program;
 }
 
+let pipeHandlersInstalled = false;
+
+/**
+ * When whoever reads stdout or stderr goes away early (`sluice search ... | head`, `--help | head
+ * -1`), nobody is left to read the rest: exit at once with status 0, as a program killed by
+ * SIGPIPE would for the shell. Without this, the next write's EPIPE is an unhandled 'error' event
+ * and Node prints a stack trace (to a pipe that may be gone too) and exits 1.
+ */
+function exitQuietlyWhenOutputCloses(): void {
+  if (pipeHandlersInstalled) return;
+  pipeHandlersInstalled = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
+}
+
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  exitQuietlyWhenOutputCloses();
   const program = createProgram();
   try {
     await program.parseAsync(argv as string[]);

@@ -5,7 +5,10 @@
  * 2. a sluice serving that directory (`sluice demo`, `sluice run --serve`; server-discovery.ts):
  *    ask it over HTTP, which answers from the index it already holds in memory, instead of loading
  *    every document again in this process;
- * 3. otherwise open the directory in this process.
+ * 3. otherwise read the directory in this process, read-only (search/embedded/embedded-reader.ts):
+ *    nothing is written or created there, a job writing it meanwhile is not disturbed, `indices`
+ *    answers from the stored rows and `search` builds only the indices it targets.
+ * A cluster URL opens the cluster adapter.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,6 +49,16 @@ export async function openReadEngine(url: string): Promise<ReadEngine> {
     }
     const server = await findRunningServer(dir);
     if (server !== undefined) return httpReadEngine(server, `the sluice serving ${dir} on ${server}`);
+    // Imported here, so that a command on a cluster never loads SQLite.
+    const { EmbeddedReader } = await import('../search/embedded/embedded-reader.js');
+    const reader = EmbeddedReader.open({ dataDir: dir });
+    return {
+      source: dir,
+      remote: false,
+      search: (pattern, body) => reader.search(pattern, body),
+      listIndices: (pattern) => reader.listIndices(pattern),
+      close: () => reader.close(),
+    };
   }
   const shared = await openSearchEngine(url);
   return {

@@ -1,5 +1,6 @@
 import type { BulkAction, BulkOptions } from '../search/bulk.js';
 import type { CreateIndexOptions } from '../search/index-admin.js';
+import type { IndexTemplate } from '../search/index-template.js';
 import type { SearchEngine } from '../search/search-engine.js';
 import type { CountRequest, ScanOptions, ScanPage, SearchRequest } from '../search/search-request.js';
 
@@ -70,6 +71,21 @@ export class LazySearchEngine implements SearchEngine {
   }
   async refresh(pattern: string) {
     return (await this.engine()).refresh(pattern);
+  }
+  async putIndexTemplate(name: string, template: IndexTemplate) {
+    return (await this.engine()).putIndexTemplate(name, template);
+  }
+  async getIndexTemplates(name?: string) {
+    return (await this.engine()).getIndexTemplates(name);
+  }
+  async deleteIndexTemplate(name: string) {
+    return (await this.engine()).deleteIndexTemplate(name);
+  }
+  async getDataStreams(pattern?: string) {
+    return (await this.engine()).getDataStreams(pattern);
+  }
+  async deleteDataStream(name: string) {
+    return (await this.engine()).deleteDataStream(name);
   }
   async *scan(pattern: string, options?: ScanOptions): AsyncIterable<ScanPage> {
     yield* (await this.engine()).scan(pattern, options);

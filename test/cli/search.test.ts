@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -110,6 +110,17 @@ describe('sluice search and sluice indices', () => {
       JSON.parse(sluice('indices', 'weblogs-b', '--json').stdout).map((i: { index: string }) => i.index),
       ['weblogs-b'],
     );
+  });
+
+  it('reads the data directory without writing it: no file is created or modified', () => {
+    const listing = () =>
+      readdirSync(dir)
+        .sort()
+        .map((name) => `${name} ${statSync(join(dir, name), { bigint: true }).mtimeNs}`);
+    const before = listing();
+    assert.equal(sluice('indices').code, 0);
+    assert.equal(sluice('search', 'weblogs-*', 'status:500').code, 0);
+    assert.deepEqual(listing(), before);
   });
 
   it('has --help with examples', () => {

@@ -1,17 +1,19 @@
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { installEnvironmentHooks } from '../../api/environment-hooks.js';
 import { StreamEnvironment } from '../../api/stream-environment.js';
+import { LocalDirectoryStorage } from '../../checkpoint/local-directory-storage.js';
 import { fileSink } from '../../connectors/file/sink.js';
 import { IngestHub, installIngestHub } from '../../connectors/http-ingest/index.js';
 import type { DeadLetter } from '../../core/dead-letter.js';
 import { ConfigError } from '../../core/errors.js';
 import { redactText } from '../../core/redact.js';
 import type { Sink } from '../../core/sink.js';
+import type { CheckpointOptions } from '../../runtime/job-checkpointer.js';
 import type { JobClient } from '../../runtime/job-client.js';
 import { DEFAULT_INGEST_MAX_BODY_BYTES } from '../../server/ingest-api.js';
 import { systemClock } from '../../time/system-clock.js';
-import { CliUsageError, positiveInteger } from '../cli-error.js';
+import { CliUsageError, positiveDuration, positiveInteger } from '../cli-error.js';
 import { engineUrl, URL_OPTION_HELP } from '../engine-option.js';
 import { loadPipeline } from '../load-pipeline.js';
 import { ProgressLine, renderSummary } from '../progress-line.js';
@@ -19,6 +21,9 @@ import { DEFAULT_SEARCH_PORT, portOption, startSearchServer } from '../search-se
 import { stopOnSignal } from '../stop-on-signal.js';
 
 export interface RunOptions {
+  /** Folder for checkpoints (one subfolder per job); a restart resumes from the latest one. */
+  readonly checkpoints?: string;
+  readonly checkpointInterval?: number;
   readonly deadLetters?: string;
   readonly parallelism?: number;
   readonly progress: boolean;
@@ -67,6 +72,14 @@ export async function runPipeline(
       // --url is the default engine of the pipeline's search sinks too (an explicit url option wins),
       // so the search API serves what the job writes; handed over as a job setting, not process.env.
       ...(options.url === undefined ? {} : { settings: { 'search.url': options.url } }),
+      ...(options.checkpoints === undefined
+        ? {}
+        : {
+            checkpoints: checkpointsIn(
+              options.checkpoints,
+              options.checkpointInterval ?? DEFAULT_CHECKPOINT_INTERVAL_MS,
+            ),
+          }),
     },
     onJobStarted: (job) => {
       jobs.push(job);
@@ -144,6 +157,25 @@ export async function runPipeline(
   }
 }
 
+const DEFAULT_CHECKPOINT_INTERVAL_MS = 10_000;
+
+/**
+ * `--checkpoints DIR`: each job of the pipeline checkpoints into `DIR/<job name>` every interval,
+ * keeps the last three, and a later run with the same flag resumes from the latest one.
+ */
+function checkpointsIn(directory: string, intervalMs: number): CheckpointOptions {
+  return {
+    storage: (jobName) =>
+      new LocalDirectoryStorage({
+        directory: join(resolve(directory), jobName.replace(/[^A-Za-z0-9._-]/g, '_')),
+        jobName,
+        clock: systemClock,
+      }),
+    intervalMs,
+    resume: 'latest',
+  };
+}
+
 /** Resolves at the next SIGINT or SIGTERM. */
 function untilSignal(): Promise<void> {
   return new Promise<void>((resolve) => {
@@ -166,6 +198,15 @@ export function registerRunCommand(program: Command): void {
       'a .ts or .js file that builds a job and calls env.execute(), or exports default (env) => { ... }',
     )
     .argument('[args...]', 'arguments for the pipeline (process.argv.slice(2) inside it)')
+    .option(
+      '--checkpoints <dir>',
+      'checkpoint each job into <dir>/<job name> (keeps the last 3) and, when <dir> already holds one, resume from the latest: sources continue after it (Kafka offsets are committed to the group once a checkpoint completes) and state is restored',
+    )
+    .option(
+      '--checkpoint-interval <duration>',
+      'with --checkpoints: how often (e.g. 10s, 500ms, 1m; default 10s)',
+      positiveDuration('--checkpoint-interval'),
+    )
     .option(
       '--dead-letters <file>',
       'append dead letters (bad input) to this NDJSON file; default: log the first ones and count all',
@@ -201,6 +242,7 @@ Examples:
   $ sluice run examples/status-per-minute.ts ../shared/data/apache_logs
   $ sluice run --dead-letters dead.ndjson --parallelism 4 job.js
   $ sluice run --serve 9292 job.ts      # then: curl 'localhost:9292/_cat/indices?v'
+  $ sluice run --checkpoints .checkpoints job.ts   # killed? the same command resumes from the last checkpoint
   $ SLUICE_INGEST_TOKEN=s3cret sluice run --serve 9292 ingest.ts
         # with httpIngestSource('events') in ingest.ts:
         # curl -H 'Authorization: Bearer s3cret' -H 'Content-Type: application/x-ndjson' \\

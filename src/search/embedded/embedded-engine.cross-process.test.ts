@@ -16,9 +16,12 @@ interface Answer {
   readonly error?: string;
 }
 
-/** Starts a reader process on `dataDir`; `ask` sends one search and resolves with its answer. */
-function startReader(dataDir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, dataDir], {
+/**
+ * Starts a reader process on `dataDir` (the engine, or EmbeddedReader with `read-only`); `ask`
+ * sends one search and resolves with its answer.
+ */
+function startReader(dataDir: string, kind: 'engine' | 'read-only' = 'engine') {
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, dataDir, kind], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const answers = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -77,6 +80,44 @@ test('a reader in another process sees documents, deletes, new fields and re-cre
   } finally {
     await reader.stop();
     await writer.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a read-only reader in another process sees what a writer commits, whether it opened before or after the writer', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-cross-process-ro-'));
+  const first = await EmbeddedSearchEngine.open({ dataDir });
+  await first.bulk([{ index: { _index: 'live', _id: 'a' }, document: { n: 0 } }]);
+  await first.close();
+  // Nobody has the database open: this reader opens it immutable (no -wal, no -shm).
+  const early = startReader(dataDir, 'read-only');
+  let late: ReturnType<typeof startReader> | undefined;
+  let writer: EmbeddedSearchEngine | undefined;
+  try {
+    assert.deepEqual(await early.ask('live', {}), { total: 1, ids: ['a'] });
+    writer = await EmbeddedSearchEngine.open({ dataDir });
+    late = startReader(dataDir, 'read-only'); // a WAL reader: the writer has the database open
+    for (let i = 1; i <= 3; i++) {
+      await writer.bulk(
+        Array.from({ length: 500 }, (_, j) => ({
+          index: { _index: 'live', _id: `${i}-${j}` },
+          document: { n: i, text: `batch ${i}` },
+        })),
+      );
+      const expected = 1 + 500 * i;
+      assert.equal((await early.ask('live', {})).total, expected, `early reader after batch ${i}`);
+      assert.equal((await late.ask('live', {})).total, expected, `late reader after batch ${i}`);
+    }
+    await writer.bulk([{ delete: { _index: 'live', _id: 'a' } }]);
+    assert.deepEqual(await late.ask('live', { query: { term: { n: 0 } } }), { total: 0, ids: [] });
+    assert.deepEqual(await early.ask('live', { query: { match: { text: 'batch' } }, size: 0 }), {
+      total: 1500,
+      ids: [],
+    });
+  } finally {
+    await early.stop();
+    await late?.stop();
+    await writer?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });

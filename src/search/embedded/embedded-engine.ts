@@ -23,6 +23,7 @@ import type {
   IndexInfo,
   RefreshResponse,
 } from '../index-admin.js';
+import type { DataStreamInfo, IndexTemplate, IndexTemplateEntry } from '../index-template.js';
 import type { SearchEngine } from '../search-engine.js';
 import { indexNotFound, parsingError, SearchEngineError } from '../search-engine-error.js';
 import type {
@@ -38,9 +39,17 @@ import type {
 import type { BulkResults } from './bulk-results.js';
 import { BulkWriter, validateBulkActions } from './bulk-writer.js';
 import { IdVersions } from './id-versions.js';
+import { indexInfo } from './index-info.js';
 import { validateIndexName } from './index-name.js';
 import { resolveIndexPattern } from './index-pattern.js';
 import { parseIndexSettings } from './index-settings.js';
+import {
+  applyTemplate,
+  checkNoOverlap,
+  selectTemplates,
+  TEMPLATE_KEY_PREFIX,
+  validateTemplate,
+} from './index-templates.js';
 import { IndexMapping, isPlainObject } from './mapping/index-mapping.js';
 import { type OpenIndex, openIndexFromRow } from './open-index.js';
 import type { IndexStats } from './replica/index-replica.js';
@@ -100,10 +109,13 @@ export class EmbeddedSearchEngine implements SearchEngine {
       }
       if (key === 'aliases') throw parsingError('[aliases] are not supported by the embedded engine');
     }
-    const mapping = IndexMapping.fromJson(options.mappings);
-    const settings = parseIndexSettings(options.settings);
+    IndexMapping.fromJson(options.mappings);
+    parseIndexSettings(options.settings);
     this.store.writeTransaction(() => {
       this.sync();
+      const body = applyTemplate(this.templates(), name, options);
+      const settings = parseIndexSettings(body.settings);
+      const mapping = IndexMapping.fromJson(body.mappings, settings.mappingLimits);
       const existing = this.indices.get(name);
       if (existing) {
         throw new SearchEngineError(
@@ -171,21 +183,15 @@ export class EmbeddedSearchEngine implements SearchEngine {
   async listIndices(pattern?: string): Promise<IndexInfo[]> {
     this.sync();
     const stats = (await this.replica.request({ op: 'stats', pattern })) as IndexStats[];
-    return stats.map((stat) => {
-      const size = formatBytes(stat.storeBytes);
-      return {
-        health: 'green',
-        status: 'open',
-        index: stat.name,
-        uuid: this.indices.get(stat.name)?.uuid ?? '_na_',
-        pri: '1',
-        rep: '0',
-        'docs.count': String(stat.docsCount),
-        'docs.deleted': String(stat.docsDeleted),
-        'store.size': size,
-        'pri.store.size': size,
-      };
-    });
+    return stats.map((stat) =>
+      indexInfo(
+        stat.name,
+        this.indices.get(stat.name)?.uuid ?? '_na_',
+        stat.docsCount,
+        stat.docsDeleted,
+        stat.storeBytes,
+      ),
+    );
   }
 
   async getMapping(pattern: string): Promise<GetMappingResponse> {
@@ -252,7 +258,61 @@ export class EmbeddedSearchEngine implements SearchEngine {
     const existing = this.indices.get(name);
     if (existing) return existing;
     validateIndexName(name);
-    return this.insertIndex(name, IndexMapping.fromJson(undefined), {});
+    const body = applyTemplate(this.templates(), name, {});
+    const settings = parseIndexSettings(body.settings);
+    return this.insertIndex(
+      name,
+      IndexMapping.fromJson(body.mappings, settings.mappingLimits),
+      settings.normalized,
+    );
+  }
+
+  /** The stored index templates (read inside the transaction that creates an index). */
+  private templates(): IndexTemplateEntry[] {
+    return this.store.metaWithPrefix(TEMPLATE_KEY_PREFIX).map((row) => ({
+      name: row.key.slice(TEMPLATE_KEY_PREFIX.length),
+      index_template: JSON.parse(row.value) as IndexTemplate,
+    }));
+  }
+
+  async putIndexTemplate(name: string, template: IndexTemplate): Promise<AcknowledgedResponse> {
+    this.sync();
+    const stored = validateTemplate(name, template);
+    this.store.writeTransaction(() => {
+      checkNoOverlap(name, stored, this.templates());
+      this.store.putMeta(`${TEMPLATE_KEY_PREFIX}${name}`, JSON.stringify(stored));
+    });
+    return { acknowledged: true };
+  }
+
+  async getIndexTemplates(name?: string): Promise<IndexTemplateEntry[]> {
+    this.sync();
+    return selectTemplates(this.templates(), name);
+  }
+
+  async deleteIndexTemplate(name: string): Promise<AcknowledgedResponse> {
+    this.sync();
+    const deleted = this.store.writeTransaction(() => this.store.deleteMeta(`${TEMPLATE_KEY_PREFIX}${name}`));
+    if (!deleted)
+      throw new SearchEngineError(
+        'index_template_missing_exception',
+        `index_template [${name}] missing`,
+        404,
+      );
+    return { acknowledged: true };
+  }
+
+  /** The embedded engine has no data streams (a template with `data_stream` is refused): none to list. */
+  async getDataStreams(pattern?: string): Promise<DataStreamInfo[]> {
+    this.checkOpen();
+    if (pattern !== undefined && !pattern.includes('*') && !pattern.includes(',') && pattern !== '_all')
+      throw indexNotFound(pattern);
+    return [];
+  }
+
+  async deleteDataStream(name: string): Promise<AcknowledgedResponse> {
+    this.checkOpen();
+    throw indexNotFound(name);
   }
 
   async get(index: string, id: string): Promise<GetResponse> {
@@ -369,16 +429,4 @@ export class EmbeddedSearchEngine implements SearchEngine {
     }
     for (const name of [...this.indices.keys()]) if (!seen.has(name)) this.indices.delete(name);
   }
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes}b`;
-  const units = ['kb', 'mb', 'gb', 'tb'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${Number(value.toFixed(1))}${units[unit]}`;
 }

@@ -12,25 +12,15 @@ import type { CountRequest, CountResponse, SearchRequest, SearchResponse } from 
 import { MemoryIndex } from '../index/memory-index.js';
 import { Scratch } from '../index/scratch.js';
 import { resolveIndexPattern } from '../index-pattern.js';
-import { parseIndexSettings } from '../index-settings.js';
-import { parseDocument } from '../mapping/document-parser.js';
 import { IndexMapping } from '../mapping/index-mapping.js';
 import { executeCount, executeSearch } from '../search/search-executor.js';
 import type { SearchTarget } from '../search/search-target.js';
-import { type DocRow, type IndexRow, SqliteStore } from '../store/sqlite-store.js';
+import { type DocRow, SqliteStore } from '../store/sqlite-store.js';
 import { type CommittedRows, forEachCommittedRow } from './committed-rows.js';
+import { applyDocRow, type ReplicaIndex, replicaIndex, searchTargetOf } from './replica-index.js';
 
 /** Dead doc numbers an index may hold before it is compacted (see `compact`). */
 const COMPACT_MIN_DEAD = 50_000;
-
-interface ReplicaIndex {
-  readonly idx: number;
-  readonly name: string;
-  readonly maxResultWindow: number;
-  mapping: IndexMapping;
-  mappingVersion: number;
-  readonly memory: MemoryIndex;
-}
 
 /** Per-index numbers for `_cat/indices`. */
 export interface IndexStats {
@@ -38,18 +28,6 @@ export interface IndexStats {
   readonly docsCount: number;
   readonly docsDeleted: number;
   readonly storeBytes: number;
-}
-
-function replicaIndex(row: IndexRow): ReplicaIndex {
-  const settings = parseIndexSettings(JSON.parse(row.settings));
-  return {
-    idx: row.idx,
-    name: row.name,
-    maxResultWindow: settings.maxResultWindow,
-    mapping: IndexMapping.fromJson(JSON.parse(row.mappings), settings.mappingLimits),
-    mappingVersion: row.mapping_version,
-    memory: new MemoryIndex(),
-  };
 }
 
 /** A clock frozen at the `now` the caller sent (date math must use the caller's clock). */
@@ -108,14 +86,7 @@ export class IndexReplica {
   }
 
   private targets(pattern: string): SearchTarget[] {
-    return this.resolve(pattern).map((index) => ({
-      name: index.name,
-      memory: index.memory,
-      mapping: index.mapping,
-      maxResultWindow: index.maxResultWindow,
-      source: (doc: number) =>
-        JSON.parse(this.store.source(index.memory.seqs[doc]!) ?? '{}') as Record<string, unknown>,
-    }));
+    return this.resolve(pattern).map((index) => searchTargetOf(index, (seq) => this.store.source(seq)));
   }
 
   /** Catches up with what other connections committed (cheap when nothing changed). */
@@ -172,7 +143,7 @@ export class IndexReplica {
             // A field the writer indexed is unknown here (cannot happen with the mapping committed
             // with the rows, but never index half a document): index it from its stored source.
             const source = this.store.source(row.seq);
-            if (source !== null && source !== undefined) this.applyRow(index, { ...row, source });
+            if (source !== null && source !== undefined) applyDocRow(index, { ...row, source });
           }
           // A first version cannot replace an earlier document of the id.
           else index.memory.put(row.id, row.seq, row.document, row.sourceLength, row.version > 1);
@@ -216,7 +187,7 @@ export class IndexReplica {
   }
 
   private applyTo(index: ReplicaIndex, rows: Iterable<DocRow>): void {
-    for (const row of rows) this.applyRow(index, row);
+    for (const row of rows) applyDocRow(index, row);
   }
 
   private reloadAll(): void {
@@ -240,22 +211,7 @@ export class IndexReplica {
       if (row.seq <= this.lastSeq) continue; // already applied (handed-over rows a sync had read)
       this.lastSeq = row.seq;
       const index = byIdx.get(row.idx);
-      if (index !== undefined) this.applyRow(index, row);
-    }
-  }
-
-  private applyRow(index: ReplicaIndex, row: DocRow): void {
-    if (row.source === null) {
-      index.memory.remove(row.id);
-      return;
-    }
-    const source = JSON.parse(row.source) as Record<string, unknown>;
-    try {
-      index.memory.put(row.id, row.seq, parseDocument(index.mapping, source, row.id), row.source.length);
-    } catch {
-      // The writer validated this document against the mapping committed with it, so this only
-      // happens if the row was written by an incompatible version: keep the index searchable.
-      index.memory.remove(row.id);
+      if (index !== undefined) applyDocRow(index, row);
     }
   }
 }

@@ -20,8 +20,17 @@ export const SQLITE_DRIVER = nodeMajor >= 22 ? 'better-sqlite3-napi' : 'better-s
 export type SqliteDatabase = BetterSqlite3.Database;
 
 function loadDriver(): typeof BetterSqlite3 {
+  // better-sqlite3 reads `file:` URI file names only when SQLITE_USE_URI=1 is in the environment
+  // when its native addon loads (once per process, at the first `new Database`, hence the
+  // in-memory one here). The read-only store needs them (`?immutable=1`,
+  // store/read-only-store.ts); every other path the engine opens is absolute, so the switch changes
+  // nothing else. The variable is set for the load only, so child processes do not inherit it.
+  const previous = process.env.SQLITE_USE_URI;
+  process.env.SQLITE_USE_URI = '1';
   try {
-    return require(SQLITE_DRIVER) as typeof BetterSqlite3;
+    const driver = require(SQLITE_DRIVER) as typeof BetterSqlite3;
+    new driver(':memory:').close();
+    return driver;
   } catch (e) {
     // Both drivers are optional dependencies, so an install never fails for the one this Node does
     // not load: npm installs better-sqlite3-napi on Node >= 22 only (a tree installed under Node
@@ -35,6 +44,9 @@ function loadDriver(): typeof BetterSqlite3 {
       `the SQLite driver for Node ${process.versions.node} (${SQLITE_DRIVER}) is not installed: ${how}`,
       { cause: e },
     );
+  } finally {
+    if (previous === undefined) delete process.env.SQLITE_USE_URI;
+    else process.env.SQLITE_USE_URI = previous;
   }
 }
 
