@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { openSearchEngine, parseEngineUrl } from '../search/open-search-engine.js';
 import type { IngestApiOptions } from '../server/ingest-api.js';
 import { LazySearchEngine } from '../server/lazy-search-engine.js';
@@ -17,9 +17,8 @@ export interface ServedEngine {
  * ingest API on the same port. The job's search sinks with the same URL share the engine instance,
  * so what they write is searchable at once. The embedded engine is opened at the first search
  * request, not here: a job that only ingests over HTTP into Kafka never loads SQLite. While it
- * serves an embedded engine, the server announces itself in the data directory (once that exists),
- * so `sluice search` and `sluice indices` there ask it instead of loading the index again
- * (server-discovery.ts). A cluster is connected to at start, as its proxy needs to know it.
+ * serves an embedded engine, the server announces itself in the data directory, so `sluice
+ * search` and `sluice indices` there ask it instead of loading the index again (server-discovery.ts). A cluster is connected to at start, as its proxy needs to know it.
  */
 export async function startSearchServer(
   engineUrl: string,
@@ -44,20 +43,22 @@ export async function startSearchServer(
       throw e;
     }
   }
-  let serverUrl: string | undefined;
-  let unannounce: (() => void) | undefined;
-  const announce = () => {
-    if (unannounce === undefined && serverUrl !== undefined)
-      unannounce = announceServer(location.target, serverUrl);
-  };
-  const engine = new LazySearchEngine(() => openSearchEngine(engineUrl), announce);
+  const engine = new LazySearchEngine(() => openSearchEngine(engineUrl));
   const server = await serveSearchApi(engine, { port, log, ...(ingest ? { ingest } : {}) });
-  serverUrl = server.url;
-  if (existsSync(location.target)) announce();
+  // Announced at once (creating the directory, not the database), so a `sluice search` there asks
+  // this server even before the job's sink or a search request opened the engine.
+  let unannounce: () => void;
+  try {
+    mkdirSync(location.target, { recursive: true });
+    unannounce = announceServer(location.target, server.url);
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
   return {
     url: server.url,
     stop: async () => {
-      unannounce?.();
+      unannounce();
       await server.close();
       await engine.close();
     },

@@ -20,11 +20,7 @@ export class LazySearchEngine implements SearchEngine {
   private opening: Promise<OpenedEngine> | undefined;
   private closed = false;
 
-  constructor(
-    private readonly open: () => Promise<OpenedEngine>,
-    /** Called once the engine opened (e.g. to announce the server in its data directory). */
-    private readonly onOpened: (engine: SearchEngine) => void = () => {},
-  ) {}
+  constructor(private readonly open: () => Promise<OpenedEngine>) {}
 
   /** Whether the engine has been opened (tests, and to know whether to close it). */
   get isOpen(): boolean {
@@ -36,12 +32,9 @@ export class LazySearchEngine implements SearchEngine {
     if (this.opening === undefined) {
       const opening = this.open();
       this.opening = opening;
-      opening.then(
-        (opened) => this.onOpened(opened.engine),
-        () => {
-          if (this.opening === opening) this.opening = undefined;
-        },
-      );
+      opening.catch(() => {
+        if (this.opening === opening) this.opening = undefined;
+      });
     }
     return (await this.opening).engine;
   }

@@ -73,6 +73,13 @@ describe('sluice run --serve with httpIngestSource', () => {
     });
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /httpIngestSource\('events'\) receives records over HTTP.*sluice run --serve/);
+    const flag = spawnSync(process.execPath, [BIN, 'run', '--ingest-token', 't', fixture('http-ingest.ts')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(flag.status, 2);
+    assert.match(flag.stderr, /--ingest-token and --ingest-max-body-bytes apply to HTTP ingest: add --serve/);
   });
 
   it('runs a pipeline without a search sink when the SQLite driver cannot be loaded', () => {

@@ -4,7 +4,6 @@ import { installEnvironmentHooks } from '../../api/environment-hooks.js';
 import { StreamEnvironment } from '../../api/stream-environment.js';
 import { LocalDirectoryStorage } from '../../checkpoint/local-directory-storage.js';
 import { fileSink } from '../../connectors/file/sink.js';
-import { IngestHub, installIngestHub } from '../../connectors/http-ingest/index.js';
 import type { DeadLetter } from '../../core/dead-letter.js';
 import { ConfigError } from '../../core/errors.js';
 import { redactText } from '../../core/redact.js';
@@ -13,12 +12,13 @@ import type { CheckpointOptions } from '../../runtime/job-checkpointer.js';
 import type { JobClient } from '../../runtime/job-client.js';
 import { DEFAULT_INGEST_MAX_BODY_BYTES } from '../../server/ingest-api.js';
 import { systemClock } from '../../time/system-clock.js';
-import { positiveDuration, positiveInteger } from '../cli-error.js';
-import { engineUrl, URL_OPTION_HELP } from '../engine-option.js';
+import { CliUsageError, positiveDuration, positiveInteger } from '../cli-error.js';
+import { URL_OPTION_HELP } from '../engine-option.js';
 import { loadPipeline } from '../load-pipeline.js';
 import { ProgressLine, renderSummary } from '../progress-line.js';
-import { DEFAULT_SEARCH_PORT, portOption, startSearchServer } from '../search-server.js';
+import { DEFAULT_SEARCH_PORT, portOption, type ServedEngine } from '../search-server.js';
 import { stopOnSignal } from '../stop-on-signal.js';
+import { INGEST_TOKEN_ENV, serveForRun } from './run-serve.js';
 
 export interface RunOptions {
   /** Folder for checkpoints (one subfolder per job); a restart resumes from the latest one. */
@@ -39,9 +39,6 @@ export interface RunOptions {
   readonly ingestMaxBodyBytes?: number;
 }
 
-/** Environment variable with the ingest token (kept out of `ps` output, unlike a flag). */
-export const INGEST_TOKEN_ENV = 'SLUICE_INGEST_TOKEN';
-
 /**
  * `sluice run <pipeline>`: runs a pipeline file. The file may run its job itself (`await
  * env.execute()`, as a script) or `export default` a function that receives a StreamEnvironment
@@ -53,6 +50,9 @@ export async function runPipeline(
   options: RunOptions,
   args: readonly string[] = [],
 ): Promise<JobClient[]> {
+  const serving = options.serve !== undefined && options.serve !== false;
+  if (!serving && (options.ingestToken !== undefined || options.ingestMaxBodyBytes !== undefined))
+    throw new CliUsageError('--ingest-token and --ingest-max-body-bytes apply to HTTP ingest: add --serve');
   const jobs: JobClient[] = [];
   const progress = new ProgressLine(process.stderr, systemClock);
   const log = (line: string) => {
@@ -84,38 +84,15 @@ export async function runPipeline(
     },
   });
   const removeSignalHandlers = stopOnSignal(() => jobs, log);
-  const serving = options.serve !== undefined && options.serve !== false;
-  // httpIngestSource readers attach to this hub; without --serve there is none and they say so.
-  const hub = serving ? new IngestHub() : undefined;
-  const uninstallHub = hub === undefined ? () => {} : installIngestHub(hub);
-  const token = options.ingestToken ?? process.env[INGEST_TOKEN_ENV];
-  let served: Awaited<ReturnType<typeof startSearchServer>> | undefined;
+  let served: ServedEngine | undefined;
   try {
-    served =
-      hub === undefined
-        ? undefined
-        : await startSearchServer(
-            engineUrl(options.url),
-            options.serve === true ? DEFAULT_SEARCH_PORT : (options.serve as number),
-            log,
-            {
-              hub,
-              log,
-              maxBodyBytes: options.ingestMaxBodyBytes ?? DEFAULT_INGEST_MAX_BODY_BYTES,
-              ...(token === undefined || token === '' ? {} : { token }),
-            },
-          );
+    served = serving
+      ? await serveForRun({ ...options, serve: options.serve as true | number }, log)
+      : undefined;
   } catch (e) {
-    uninstallHub();
     removeSignalHandlers();
     uninstall();
     throw e;
-  }
-  if (served !== undefined) {
-    log(`search API on ${served.url} (try: curl '${served.url}/_cat/indices?v')`);
-    log(
-      `HTTP ingest on ${served.url}/ingest/<stream> for httpIngestSource('<stream>')${token ? ' (bearer token required)' : ''}`,
-    );
   }
   // The pipeline sees its own arguments as if it had been run directly: process.argv.slice(2).
   process.argv = [process.argv[0] as string, resolve(pipeline), ...args];
@@ -149,7 +126,6 @@ export async function runPipeline(
   } finally {
     progress.clear();
     await served?.stop();
-    uninstallHub();
     removeSignalHandlers();
     uninstall();
   }
@@ -217,7 +193,7 @@ export function registerRunCommand(program: Command): void {
     .option('--no-progress', 'do not draw the live progress line on the terminal')
     .option(
       '--serve [port]',
-      `serve the Elasticsearch-compatible search API while the job runs, and after a bounded job ends until Ctrl-C (default port ${DEFAULT_SEARCH_PORT})`,
+      `serve the Elasticsearch-compatible search API, and HTTP ingest (POST /ingest/<stream>) for httpIngestSource, while the job runs, and after a bounded job ends until Ctrl-C (default port ${DEFAULT_SEARCH_PORT})`,
       portOption('--serve'),
     )
     .option(

@@ -32,7 +32,8 @@ export class IngestTicket {
   private rejectDone!: (e: Error) => void;
 
   constructor(
-    readonly entries: readonly IngestEntry[],
+    /** The request's items until the job takes them (then dropped: the batch holds the records). */
+    public entries: readonly IngestEntry[],
     readonly records: number,
     readonly firstPosition: number,
     readonly wait: IngestWait,
@@ -141,6 +142,7 @@ export class IngestQueue {
           positions.push(position);
         }
       });
+      next.entries = [];
     }
     return { tickets, values, positions, rejects };
   }
