@@ -23,17 +23,17 @@ const driver = fileURLToPath(new URL('../node_modules/better-sqlite3/', import.m
 if (nodeMajor < 22 && existsSync(driver) && !existsSync(`${driver}build/Release/better_sqlite3.node`)) {
   process.stderr.write('compiling the SQLite driver for Node 20 (better-sqlite3 12, a few minutes) ...\n');
   // `npm run install` runs the package's own install script with npm's PATH (its node-gyp, the
-  // hoisted prebuild-install); run-script is not subject to allowScripts.
+  // hoisted prebuild-install); run-script is not subject to allowScripts. Its output (the failed
+  // prebuilt download offline, node-gyp's log) is shown only when the compile fails, as npm does
+  // for a dependency's install script.
   const npm = process.env.npm_execpath;
+  const options = { cwd: driver, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 };
   const result =
     npm === undefined
-      ? spawnSync('npm', ['run', 'install'], {
-          cwd: driver,
-          stdio: 'inherit',
-          shell: process.platform === 'win32',
-        })
-      : spawnSync(process.execPath, [npm, 'run', 'install'], { cwd: driver, stdio: 'inherit' });
+      ? spawnSync('npm', ['run', 'install'], { ...options, shell: process.platform === 'win32' })
+      : spawnSync(process.execPath, [npm, 'run', 'install'], options);
   if (result.status !== 0) {
+    process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}${result.error ?? ''}\n`);
     process.stderr.write(
       'warning: the SQLite driver did not compile (needs python3, make and a C++ compiler); the embedded search engine will not work on this Node until it does (npm install again)\n',
     );
