@@ -4,7 +4,7 @@
  * run, then how long an event takes from its creation to being searchable.
  *
  *   node --max-old-space-size=4096 --import tsx bench/cluster-sink.ts [--docs 1000000] [--batch 1000]
- *     [--concurrency 4] [--rounds 2] [--rate 2000] [--seconds 20]
+ *     [--concurrency 4] [--rounds 2] [--rate 2000] [--seconds 20] [--flush-interval-ms 50]
  *   (the cluster: --url URL, else $SLUICE_TEST_OPENSEARCH2_URL, else http://127.0.0.1:9201,
  *    which `npm run cluster -- start` or the test services start)
  *
@@ -23,7 +23,9 @@
  *   the wall clock when the map creates it; a poller asks for new documents every 25 ms and takes
  *   now minus that stamp once the document and every earlier one are searchable (so a document
  *   overtaken by a later request counts late: a conservative figure). p50/p99 over every document
- *   created after 2 s of warm-up
+ *   created after 2 s of warm-up. The sink sends what it holds every `--flush-interval-ms` (50 ms
+ *   here, the setting for search latency; the sink's default is 500 ms), so a document waits at
+ *   most that long in the sink, then at most one refresh interval in the cluster
  *   (target: p99 within the refresh interval, 1 s, plus 250 ms).
  */
 import { StreamEnvironment } from '../src/api/stream-environment.js';
@@ -44,6 +46,7 @@ const CONCURRENCY = flag('concurrency', 4);
 const ROUNDS = flag('rounds', 2);
 const RATE = flag('rate', 2000);
 const SECONDS = flag('seconds', 20);
+const FLUSH_INTERVAL_MS = flag('flush-interval-ms', 50);
 const urlAt = process.argv.indexOf('--url');
 const URL_ =
   urlAt >= 0
@@ -151,7 +154,13 @@ async function freshness(engine: SearchEngine): Promise<void> {
     .fromSource(dataGenSource({ count: total, ratePerSecond: RATE, seed: 7 }))
     .map((e) => ({ ...toDocument(e), seq: ++seq, created_ms: Date.now() }))
     .sinkTo(
-      searchSink({ engine, index, id: 'record', maxInFlightRequests: CONCURRENCY, flushIntervalMs: 200 }),
+      searchSink({
+        engine,
+        index,
+        id: 'record',
+        maxInFlightRequests: CONCURRENCY,
+        flushIntervalMs: FLUSH_INTERVAL_MS,
+      }),
     );
   const job = env.executeAsync('cluster-freshness');
   const lags: number[] = [];

@@ -2,6 +2,7 @@
  * Kafka -> map/filter -> a discarding sink, against the bare client consuming the same topic in
  * the same run: records/s of each and their ratio (target >= 0.8).
  * Usage: node --import tsx bench/kafka-source.ts [bootstrap=127.0.0.1:9092] [records=200000]
+ * Each consuming phase gives up after PHASE_TIMEOUT_MS (a broker that lost records, a stuck job).
  */
 import { Consumer } from '@platformatic/kafka';
 import { StreamEnvironment } from '../src/api/stream-environment.js';
@@ -11,6 +12,12 @@ import { kafkaSource } from '../src/connectors/kafka/source.js';
 const bootstrap = process.argv[2] ?? '127.0.0.1:9092';
 const total = Number(process.argv[3] ?? 200_000);
 const topic = `bench-${process.pid}-${Date.now()}`;
+const PHASE_TIMEOUT_MS = 300_000;
+
+function checkDeadline(deadlineMs: number, what: string, n: number): void {
+  if (performance.now() > deadlineMs)
+    throw new Error(`${what}: ${n} of ${total} records in ${PHASE_TIMEOUT_MS} ms`);
+}
 
 const admin = platformaticKafka.admin({ bootstrap: [bootstrap], clientId: 'bench' });
 await admin.createTopic(topic, 3);
@@ -43,11 +50,15 @@ async function bare(): Promise<number> {
   });
   const start = performance.now();
   const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false });
+  // The loop only ends on a record: close the stream at the deadline so it cannot wait forever.
+  const timer = setTimeout(() => void stream.close(), PHASE_TIMEOUT_MS);
   let n = 0;
   for await (const m of stream) {
     JSON.parse(m.value.toString('utf8'));
     if (++n >= total) break;
   }
+  clearTimeout(timer);
+  if (n < total) throw new Error(`bare client: ${n} of ${total} records in ${PHASE_TIMEOUT_MS} ms`);
   const s = (performance.now() - start) / 1000;
   await stream.close();
   await consumer.close(true);
@@ -71,7 +82,11 @@ async function sluice(): Promise<number> {
     .sinkTo({ name: 'discard', createWriter: () => ({ write: (b) => void (seen += b.values.length) }) });
   const start = performance.now();
   const client = env.executeAsync();
-  while (seen < total) await new Promise((r) => setTimeout(r, 5));
+  const deadlineMs = start + PHASE_TIMEOUT_MS;
+  while (seen < total) {
+    checkDeadline(deadlineMs, 'sluice', seen);
+    await new Promise((r) => setTimeout(r, 5));
+  }
   const s = (performance.now() - start) / 1000;
   await client.stop();
   return seen / s;

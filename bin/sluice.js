@@ -10,10 +10,9 @@ if (!existsSync(entry)) {
   process.exit(2);
 }
 const { main } = await import(entry.href);
-const code = await main(process.argv);
-process.exitCode = code;
-// Every command has finished its work (jobs stopped, servers closed, sinks flushed) when main
-// resolves. A client library that keeps a socket or timer open must not keep the process alive:
-// exit after a short grace period that lets stdout and stderr drain (the timer itself keeps
-// nothing alive, so a clean process exits at once as usual).
-setTimeout(() => process.exit(code), 2_000).unref();
+// No forced exit after main resolves: every command releases what it opened (jobs stopped,
+// servers and clients closed), so the process ends by itself, and a socket or timer left open is a
+// bug to fix, not to hide. (A 2 s forced exit stood here while a stopped Kafka consumer could keep
+// a rejoin retrying on its closed connections; fixed in the Kafka client adapter, proven by
+// test/integration/kafka/stop-releases-handles.test.ts.)
+process.exitCode = await main(process.argv);

@@ -6,6 +6,7 @@ import type { Source } from '../core/source.js';
 import { DEFAULT_AUTO_WATERMARK_INTERVAL_MS } from '../operators/timestamps-and-watermarks-operator.js';
 import { explainPlan } from '../plan/explain.js';
 import type { JobPlan } from '../plan/job-plan.js';
+import type { CheckpointOptions } from '../runtime/job-checkpointer.js';
 import type { JobClient, JobResult } from '../runtime/job-client.js';
 import type { ExecutionOptions } from '../runtime/job-runner.js';
 import type { JobSnapshot } from '../runtime/job-snapshot.js';
@@ -44,6 +45,20 @@ export interface EnvironmentOptions {
   readonly settings?: Readonly<Record<string, string>>;
   /** Start the job from this snapshot (`JobClient.snapshot()` of an earlier run of the same pipeline). */
   readonly restoreFrom?: JobSnapshot;
+  /**
+   * Where `JobClient.checkpoint()` stores checkpoints, and with `intervalMs` how often the job
+   * takes one by itself. Restore a later run with `restoreFrom: await readJobCheckpoint(storage)`.
+   */
+  readonly checkpoints?: CheckpointOptions;
+}
+
+function checkCheckpointOptions(options: CheckpointOptions): CheckpointOptions {
+  const intervalMs = options.intervalMs;
+  if (intervalMs !== undefined && !(Number.isFinite(intervalMs) && intervalMs > 0))
+    throw new ConfigError(
+      `checkpoints.intervalMs must be a positive number of milliseconds, got ${intervalMs}`,
+    );
+  return options;
 }
 
 function positiveInteger(name: string, value: number): number {
@@ -83,6 +98,9 @@ export class StreamEnvironment {
       queueCapacity: positiveInteger('queueCapacity', options.queueCapacity ?? 16),
       autoWatermarkIntervalMs: interval,
       ...(options.restoreFrom === undefined ? {} : { restoreFrom: options.restoreFrom }),
+      ...(options.checkpoints === undefined
+        ? {}
+        : { checkpoints: checkCheckpointOptions(options.checkpoints) }),
       ...(options.settings === undefined ? {} : { settings: options.settings }),
       deadLetterSink: options.deadLetterSink,
       log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),

@@ -54,6 +54,18 @@ describe('local directory checkpoint storage', () => {
     assert.deepEqual(readdirSync(directory).sort(), ['chk-00000000000000000001', 'chk-00000000000000000002']);
   });
 
+  it('closes the files of parts left open when a checkpoint is aborted (a snapshot that failed mid-part)', async () => {
+    const directory = fresh();
+    const s = new LocalDirectoryStorage({ directory, jobName: 'weblogs', clock });
+    const w = await s.begin(1);
+    const part = await w.openPart('op.keyed');
+    await part.write(Buffer.from('half'));
+    await w.abort();
+    // The part's file handle is closed: writing through it now fails instead of leaking a descriptor.
+    await assert.rejects(part.write(Buffer.from('more')), /closed|EBADF/i);
+    assert.equal(await s.latest(), undefined);
+  });
+
   it('ignores a checkpoint folder without a readable manifest', async () => {
     const directory = fresh();
     const s = new LocalDirectoryStorage({ directory, jobName: 'j', clock });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, mkdtemp, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
@@ -216,6 +216,8 @@ export class LocalDirectoryStorage implements CheckpointStorage {
 class LocalCheckpointWriter implements CheckpointWriter {
   private readonly parts: CheckpointPartInfo[] = [];
   private readonly open = new Set<string>();
+  /** Files of parts not closed yet, closed by `abort` (a failed snapshot leaves them open). */
+  private readonly handles = new Map<string, FileHandle>();
   private state: 'writing' | 'done' = 'writing';
 
   constructor(
@@ -237,6 +239,7 @@ class LocalCheckpointWriter implements CheckpointWriter {
       throw new CheckpointError(`checkpoint ${this.checkpointId} already has a part "${name}"`);
     this.open.add(name);
     const fh = await open(join(this.tmp, name), 'wx');
+    this.handles.set(name, fh);
     let sizeBytes = 0;
     return {
       write: async (bytes) => {
@@ -252,6 +255,7 @@ class LocalCheckpointWriter implements CheckpointWriter {
           await fh.sync();
         } finally {
           await fh.close();
+          this.handles.delete(name);
         }
         this.open.delete(name);
         this.parts.push({ name, sizeBytes });
@@ -283,6 +287,9 @@ class LocalCheckpointWriter implements CheckpointWriter {
     if (this.state !== 'writing') return;
     this.state = 'done';
     this.release();
+    const handles = [...this.handles.values()];
+    this.handles.clear();
+    await Promise.all(handles.map((fh) => fh.close().catch(() => {})));
     await rm(this.tmp, { recursive: true, force: true });
   }
 }

@@ -1,3 +1,5 @@
+import { parseDurationMs } from '../time/duration.js';
+
 /** A usage or input problem the CLI reports as one line (exit code 2), without a stack trace. */
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
@@ -19,5 +21,19 @@ function integerAtLeast(option: string, min: number, what: string): (value: stri
     if (value.trim() === '' || !Number.isInteger(n) || n < min)
       throw new CliUsageError(`${option} must be ${what}, got "${value}"`);
     return n;
+  };
+}
+
+/** Parses a positive duration option ("10s", "500ms", "1m" or a bare number of ms). */
+export function positiveDuration(option: string): (value: string) => number {
+  return (value: string) => {
+    let ms: number;
+    try {
+      ms = parseDurationMs(value);
+    } catch (e) {
+      throw new CliUsageError(`${option}: ${(e as Error).message}`);
+    }
+    if (!(ms > 0)) throw new CliUsageError(`${option} must be longer than 0 ms, got "${value}"`);
+    return ms;
   };
 }

@@ -4,13 +4,15 @@ import type { JobResult } from '../runtime/job-client.js';
 import type { JobMetricsSnapshot } from '../runtime/job-metrics.js';
 import { renderProgress, renderSummary } from './progress-line.js';
 
-const snapshot = (recordsIn: number, recordsOut: number) =>
+const snapshot = (recordsIn: number, recordsOut: number, lastCheckpointId?: number) =>
   ({
     jobName: 'job',
     recordsIn,
     recordsOut,
     watermarkMs: Number.NEGATIVE_INFINITY,
     deadLetters: 0,
+    checkpoints:
+      lastCheckpointId === undefined ? { completed: 0 } : { completed: 1, lastId: lastCheckpointId },
   }) as unknown as JobMetricsSnapshot;
 
 test('rates are the change over the time that really passed, not over the nominal interval', () => {
@@ -21,6 +23,13 @@ test('rates are the change over the time that really passed, not over the nomina
     'job | in 3,000 (1,500/s) | out 1,000 (500/s) | watermark none yet | dead letters 0 | 00:01:05',
   );
   assert.match(renderProgress(snapshot(5, 5), undefined, 0, 0), /^job \| in 5 \| out 5 \|/);
+});
+
+test('the progress line names the last completed checkpoint once there is one', () => {
+  assert.match(
+    renderProgress(snapshot(5, 5, 7), undefined, 0, 0),
+    /\| dead letters 0 \| checkpoint 7 \| 00:00:00$/,
+  );
 });
 
 test('the job summary says how far event time got, and nothing about it for a job without event time', () => {

@@ -39,6 +39,7 @@ export function renderProgress(
     `out ${number.format(now.recordsOut)}${perSecond(now.recordsOut, previous?.recordsOut)}`,
     `watermark ${formatWatermark(now.watermarkMs)}`,
     `dead letters ${number.format(now.deadLetters)}`,
+    ...(now.checkpoints.lastId === undefined ? [] : [`checkpoint ${now.checkpoints.lastId}`]),
     formatDuration(elapsedMs),
   ].join(' | ');
 }

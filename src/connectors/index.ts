@@ -13,6 +13,7 @@ export { fileConnectionSchema, fileSinkSchema, fileSourceSchema } from './file/c
 export { fileSink, fileSinkFromConfig } from './file/sink.js';
 export { fileSource, fileSourceFromConfig } from './file/source.js';
 export { optionsFromFlags } from './flag-options.js';
+export * from './http-ingest/index.js';
 export * from './kafka/index.js';
 export type { PrintSinkConfig } from './print/config.js';
 export { printSinkSchema } from './print/config.js';

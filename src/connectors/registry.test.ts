@@ -21,6 +21,7 @@ describe('connector registry', () => {
     assert.deepEqual(Object.keys(sourceConnectors).sort(), [
       'datagen',
       'file',
+      'http-ingest',
       'kafka',
       'search',
       'socket',
@@ -63,7 +64,8 @@ describe('connector registry', () => {
       () => sourceConnector('pulsar'),
       (e: unknown) =>
         e instanceof ConfigError &&
-        e.message === 'unknown source "pulsar" (available: datagen, file, kafka, search, socket, stdin)',
+        e.message ===
+          'unknown source "pulsar" (available: datagen, file, http-ingest, kafka, search, socket, stdin)',
     );
     assert.throws(() => sinkFromFlags('toString', {}), /unknown sink "toString"/);
   });

@@ -9,6 +9,8 @@ import { fileSinkSchema, fileSourceSchema } from './file/config.js';
 import { fileSinkFromConfig } from './file/sink.js';
 import { fileSourceFromConfig } from './file/source.js';
 import { optionsFromFlags } from './flag-options.js';
+import { httpIngestSourceSchema } from './http-ingest/config.js';
+import { httpIngestSourceFromConfig } from './http-ingest/source.js';
 import { kafkaSinkSchema, kafkaSourceSchema } from './kafka/config.js';
 import { kafkaSinkFromConfig } from './kafka/sink.js';
 import { kafkaSourceFromConfig } from './kafka/source.js';
@@ -90,6 +92,12 @@ export const sourceConnectors = {
     'lines, NDJSON or CSV from a file, directory or glob; read once or follow',
     fileSourceSchema,
     fileSourceFromConfig,
+  ),
+  'http-ingest': source(
+    'http-ingest',
+    'records POSTed to /ingest/<stream> on the `sluice run --serve` port, as NDJSON or a JSON array',
+    httpIngestSourceSchema,
+    (config) => httpIngestSourceFromConfig(config),
   ),
   kafka: source(
     'kafka',

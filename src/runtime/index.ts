@@ -1,3 +1,4 @@
+export * from './job-checkpointer.js';
 export * from './job-client.js';
 export * from './job-metrics.js';
 export * from './job-runner.js';

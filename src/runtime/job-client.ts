@@ -1,3 +1,4 @@
+import type { CheckpointManifest } from '../checkpoint/checkpoint-storage.js';
 import type { DeadLetter } from '../core/dead-letter.js';
 import type { JobMetricsSnapshot } from './job-metrics.js';
 import type { JobSnapshot } from './job-snapshot.js';
@@ -34,4 +35,10 @@ export interface JobClient {
    * run from (`restoreFrom`). Rejects when the job is no longer running.
    */
   snapshot(): Promise<JobSnapshot>;
+  /**
+   * `snapshot()` stored as the next checkpoint in the job's checkpoint storage
+   * (`checkpoints.storage`); resolves once it is complete and readers and writers were told
+   * (`onCheckpointComplete`). Rejects when no storage is configured or the job is not running.
+   */
+  checkpoint(): Promise<CheckpointManifest>;
 }

@@ -24,6 +24,8 @@ export interface JobMetricsSnapshot {
   readonly operators: Readonly<Record<string, Readonly<OperatorMetrics>>>;
   /** Why sinks hold the job back right now, by sink id (`SinkContext.setStatus`); live metrics only. */
   readonly statuses?: Readonly<Record<string, string>>;
+  /** Checkpoints completed in this run, and the last one's id and completion time (clock ms). */
+  readonly checkpoints: { readonly completed: number; readonly lastId?: number; readonly lastAtMs?: number };
 }
 
 /**
@@ -35,12 +37,17 @@ export class JobMetrics {
   recordsIn = 0;
   recordsOut = 0;
   deadLetters = 0;
+  private checkpoints: JobMetricsSnapshot['checkpoints'] = { completed: 0 };
   readonly sinkWatermarks = new Map<string, number>();
 
   constructor(
     readonly jobName: string,
     readonly startedAtMs: number,
   ) {}
+
+  checkpointCompleted(checkpointId: number, atMs: number): void {
+    this.checkpoints = { completed: this.checkpoints.completed + 1, lastId: checkpointId, lastAtMs: atMs };
+  }
 
   operator(id: string): OperatorMetrics {
     let m = this.byOperator.get(id);
@@ -66,6 +73,7 @@ export class JobMetrics {
       deadLetters: this.deadLetters,
       watermarkMs,
       operators,
+      checkpoints: this.checkpoints,
     };
   }
 }

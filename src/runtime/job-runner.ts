@@ -1,14 +1,17 @@
+import type { CheckpointManifest } from '../checkpoint/checkpoint-storage.js';
 import type { Clock } from '../core/clock.js';
 import type { DeadLetter } from '../core/dead-letter.js';
-import { errorMessage, JobCancelledError, OperatorError } from '../core/errors.js';
+import { ConfigError, errorMessage, JobCancelledError, OperatorError } from '../core/errors.js';
 import { assertNever } from '../core/message.js';
 import type { Sink, SinkContext } from '../core/sink.js';
 import type { SourceContext } from '../core/source.js';
 import type { JobPlan, PlanNode } from '../plan/job-plan.js';
 import { topologicalOrder } from '../plan/topological-order.js';
+import type { KeyedStateSnapshotWriter } from '../state/keyed-state-snapshot.js';
 import type { StateBackend } from '../state/state-backend.js';
 import { BoundedQueue } from './bounded-queue.js';
 import { DeadLetterRouter } from './dead-letter-router.js';
+import { type CheckpointOptions, JobCheckpointer, readJobCheckpoint } from './job-checkpointer.js';
 import type { JobClient, JobResult } from './job-client.js';
 import { addToCounter, JobMetrics } from './job-metrics.js';
 import type { JobSnapshot, OperatorSnapshot } from './job-snapshot.js';
@@ -38,6 +41,8 @@ export interface ExecutionOptions {
   readonly settings?: Readonly<Record<string, string>>;
   /** Start from this snapshot (`JobClient.snapshot()` of an earlier run of the same plan). */
   readonly restoreFrom?: JobSnapshot;
+  /** Where `JobClient.checkpoint()` (and periodic checkpoints, with `intervalMs`) store snapshots. */
+  readonly checkpoints?: CheckpointOptions;
   readonly log: (line: string) => void;
 }
 
@@ -61,6 +66,11 @@ export class JobRunner implements JobClient {
   private readonly operators: OperatorNodeRuntime[] = [];
   private readonly sinks: SinkNodeRuntime[] = [];
   private readonly loop: TaskLoop;
+  private readonly checkpointer: JobCheckpointer | undefined;
+  /** The snapshot this run starts from: `restoreFrom`, or the latest checkpoint with `resume: 'latest'`. */
+  private restored: JobSnapshot | undefined;
+  /** Snapshots still streaming keyed state and checkpoints not yet complete (the job may read on meanwhile). */
+  private readonly inFlight = new Set<Promise<void>>();
   private stopRequested = false;
   private drainOnStop = false;
   private cancelled = false;
@@ -77,6 +87,12 @@ export class JobRunner implements JobClient {
     this.startedAtMs = options.clock.nowMs();
     this.metricsLive = new JobMetrics(plan.name, this.startedAtMs);
     this.queue = new BoundedQueue(options.queueCapacity);
+    this.restored = options.restoreFrom;
+    const storage = options.checkpoints?.storage;
+    this.checkpointer =
+      storage === undefined
+        ? undefined
+        : new JobCheckpointer(typeof storage === 'function' ? storage(plan.name) : storage);
     this.deadLetters = new DeadLetterRouter(this.metricsLive, options.clock, options.log);
     const host = {
       deliver: (item: QueueItem) =>
@@ -136,8 +152,33 @@ export class JobRunner implements JobClient {
     return this.loop.atBoundary(() => this.beginSnapshot()).then((s) => s.done);
   }
 
+  /**
+   * A snapshot stored as the next checkpoint of `checkpoints.storage`; once the checkpoint is
+   * complete, source readers hear `onCheckpointComplete` with their split states (Kafka commits
+   * its offsets) and so do sink writers (two-phase sinks commit). Checkpoints run one at a time.
+   */
+  checkpoint(): Promise<CheckpointManifest> {
+    const checkpointer = this.checkpointer;
+    if (checkpointer === undefined)
+      return Promise.reject(new ConfigError(`job "${this.plan.name}" has no checkpoint storage configured`));
+    const taking = checkpointer
+      .take({
+        atBoundary: (action) => this.loop.atBoundary(action),
+        beginCut: (writerFor) => this.beginSnapshot(writerFor),
+        notify: (id, snapshot) => this.notifyCheckpointComplete(id, snapshot),
+      })
+      .then((manifest) => {
+        this.metricsLive.checkpointCompleted(manifest.checkpointId, this.options.clock.nowMs());
+        return manifest;
+      });
+    this.track(taking);
+    return taking;
+  }
+
   /** At a message boundary: flushes sinks, takes the cut, returns the snapshot once keyed state is written. */
-  private async beginSnapshot(): Promise<{ readonly done: Promise<JobSnapshot> }> {
+  private async beginSnapshot(
+    keyedWriterFor?: (operatorId: string, instance: number) => KeyedStateSnapshotWriter,
+  ): Promise<{ readonly done: Promise<JobSnapshot> }> {
     await this.flushSinks();
     const sources: Record<string, ReturnType<SourceNodeRuntime['snapshot']>> = {};
     for (const pump of this.pumps) sources[pump.node.id] = structuredClone(pump.node.snapshot());
@@ -145,13 +186,74 @@ export class JobRunner implements JobClient {
     for (const sink of this.sinks) sinks[sink.id] = structuredClone(sink.writer?.snapshot?.());
     const takenAtMs = this.options.clock.nowMs();
     // Each op.snapshot() takes its operator state and freezes its keyed state now, synchronously.
-    const operatorParts = this.operators.map((op) => op.snapshot().then((part) => [op.id, part] as const));
+    const operatorParts = this.operators.map((op) =>
+      op
+        .snapshot(keyedWriterFor === undefined ? undefined : (i) => keyedWriterFor(op.id, i))
+        .then((part) => [op.id, part] as const),
+    );
     const done = Promise.all(operatorParts).then((parts) => {
       const operators: Record<string, OperatorSnapshot> = {};
       for (const [id, part] of parts) operators[id] = part;
       return { formatVersion: 1 as const, jobName: this.plan.name, takenAtMs, sources, operators, sinks };
     });
+    this.track(done);
     return { done };
+  }
+
+  /**
+   * Tells readers and writers that checkpoint `checkpointId` is durable, at a message boundary.
+   * A sink writer that fails here fails the job (a two-phase commit it cannot make must not be
+   * forgotten; the restart commits again); a reader that fails is logged: its commit is for
+   * monitoring and group restarts, and the next checkpoint commits newer offsets.
+   */
+  private notifyCheckpointComplete(checkpointId: number, snapshot: JobSnapshot): Promise<void> {
+    const notify = async () => {
+      for (const sink of this.sinks) await sink.writer?.onCheckpointComplete?.(checkpointId);
+      for (const pump of this.pumps) {
+        const splits = new Map(snapshot.sources[pump.node.id]?.splits ?? []);
+        try {
+          await pump.reader?.onCheckpointComplete?.(checkpointId, splits);
+        } catch (e) {
+          this.options.log(
+            `[${pump.node.id}] after checkpoint ${checkpointId} completed: ${errorMessage(e)}`,
+          );
+        }
+      }
+    };
+    // After the loop ended (the job is finishing and waits for this checkpoint) no message moves,
+    // so there is no boundary to wait for.
+    if (this.loop.finished) return notify();
+    return this.loop.atBoundary(notify).catch((e: unknown) => {
+      if (this.loop.finished && this.failure === undefined && !this.cancelled) return notify();
+      throw e;
+    });
+  }
+
+  private track(work: Promise<unknown>): void {
+    const settled = work.then(
+      () => {},
+      () => {},
+    );
+    this.inFlight.add(settled);
+    void settled.then(() => this.inFlight.delete(settled));
+  }
+
+  /** Takes a checkpoint every `intervalMs` (by the job's clock) until the job ends. */
+  private async checkpointPeriodically(intervalMs: number): Promise<void> {
+    const signal = this.sourceAbort.signal;
+    const clock = this.options.clock;
+    for (let next = clock.nowMs() + intervalMs; !signal.aborted; next = clock.nowMs() + intervalMs) {
+      await clock.sleepUntil(next, signal);
+      if (signal.aborted || this.loop.finished) return;
+      try {
+        await this.checkpoint();
+      } catch (e) {
+        if (this.loop.finished) return;
+        this.options.log(
+          `checkpoint failed (the job goes on; the next one is in ${intervalMs} ms): ${errorMessage(e)}`,
+        );
+      }
+    }
   }
 
   private fail(e: unknown): void {
@@ -175,7 +277,7 @@ export class JobRunner implements JobClient {
 
   private build(): void {
     const services = this.services();
-    const restored = this.options.restoreFrom;
+    const restored = this.restored;
     if (restored !== undefined && restored.formatVersion !== 1)
       throw new OperatorError(
         'job',
@@ -224,7 +326,7 @@ export class JobRunner implements JobClient {
       clock: this.options.clock,
       signal: this.cancelAbort.signal,
       operatorId,
-      restoredState: this.options.restoreFrom?.sinks[operatorId],
+      restoredState: this.restored?.sinks[operatorId],
       settings: this.options.settings ?? {},
       deadLetter: (l) => this.deadLetters.route(operatorId, undefined, l),
       log: (m) => this.options.log(`[${operatorId}] ${m}`),
@@ -268,6 +370,7 @@ export class JobRunner implements JobClient {
   private async run(): Promise<JobResult> {
     await Promise.resolve(); // let the constructor return first
     try {
+      await this.resumeFromLatestCheckpoint();
       this.build();
       for (const sink of this.sinks) {
         sink.writer = await sink.node.sink.createWriter(this.sinkContext(sink.id, sink));
@@ -279,6 +382,8 @@ export class JobRunner implements JobClient {
       }
       for (const op of [...this.operators].reverse()) await op.open();
       for (const pump of this.pumps) pump.start(pump.node.node.source.createReader(this.sourceContext(pump)));
+      const intervalMs = this.options.checkpoints?.intervalMs;
+      if (intervalMs !== undefined) void this.checkpointPeriodically(intervalMs);
       await this.loop.run();
       if (this.failure !== undefined) throw this.failure;
       if (this.cancelled) throw new JobCancelledError(`job "${this.plan.name}" was cancelled`);
@@ -297,6 +402,23 @@ export class JobRunner implements JobClient {
     }
   }
 
+  /** With `checkpoints.resume: 'latest'` and no `restoreFrom`: starts from the latest checkpoint, if any. */
+  private async resumeFromLatestCheckpoint(): Promise<void> {
+    if (this.restored !== undefined || this.options.checkpoints?.resume !== 'latest') return;
+    const storage = (this.checkpointer as JobCheckpointer).storage;
+    const latest = await readJobCheckpoint(storage);
+    if (latest === undefined) return;
+    if (latest.jobName !== this.plan.name)
+      throw new ConfigError(
+        `the latest checkpoint in this job's checkpoint storage belongs to job "${latest.jobName}", not "${this.plan.name}"; give each job its own storage`,
+      );
+    this.restored = latest;
+    const manifest = await storage.latest();
+    this.options.log(
+      `resuming from checkpoint ${manifest?.checkpointId ?? '?'} (taken at ${new Date(latest.takenAtMs).toISOString()})`,
+    );
+  }
+
   /** Sinks accept and make durable everything so far; then the dead letters they reported go out too. */
   private async flushSinks(): Promise<void> {
     await this.loop.awaitWrites();
@@ -308,11 +430,15 @@ export class JobRunner implements JobClient {
   private async finish(): Promise<void> {
     if (this.scheduler.nextMs() !== undefined) this.scheduler.fireDue(this.options.clock.nowMs());
     await this.flushSinks();
-    await this.closeAll();
+    // A job that ends while a snapshot streams or a checkpoint completes waits for it before it
+    // closes readers and writers (they hear `onCheckpointComplete`) and disposes keyed state.
+    await Promise.all(this.inFlight);
+    await this.closeAll(true);
   }
 
-  private async closeAll(): Promise<void> {
-    for (const op of this.operators) await op.close();
+  /** `graceful`: the job ended with everything flushed (not a failure or cancel). */
+  private async closeAll(graceful: boolean): Promise<void> {
+    for (const op of this.operators) await op.close(graceful);
     for (const sink of this.sinks) await sink.writer?.close?.();
     await this.deadLetters.writer?.close?.();
     for (const pump of this.pumps) await pump.reader?.close?.();
@@ -320,7 +446,7 @@ export class JobRunner implements JobClient {
 
   private async closeQuietly(): Promise<void> {
     try {
-      await this.closeAll();
+      await this.closeAll(false);
     } catch (e) {
       this.options.log(`while closing after a failure: ${errorMessage(e)}`);
     }

@@ -5,7 +5,7 @@ import { routeRecordFailure } from '../core/record-failure.js';
 import type { OperatorPlanNode } from '../plan/job-plan.js';
 import { keyGroupRangeForSubtask } from '../state/key-groups.js';
 import type { KeyedOperator, KeyedOperatorContext } from '../state/keyed-operator.js';
-import { CollectingSnapshotWriter } from '../state/keyed-state-snapshot.js';
+import { CollectingSnapshotWriter, type KeyedStateSnapshotWriter } from '../state/keyed-state-snapshot.js';
 import type { KeyedStateBackend, KeyedStateSnapshot } from '../state/state-backend.js';
 import { InstanceOutput } from './instance-output.js';
 import { addToCounter } from './job-metrics.js';
@@ -86,8 +86,10 @@ export class OperatorNodeRuntime extends NodeRuntime {
         `operator "${this.node.id}" was snapshotted with ${states.length} instances holding operator state and now runs ${this.instances.length}; operator state cannot be rescaled`,
       );
     }
+    const restoredFromSnapshot = this.restored?.keyed !== undefined;
     for (const [i, inst] of this.instances.entries()) {
       try {
+        await inst.backend?.open?.({ restoredFromSnapshot });
         await inst.operator.open?.(inst.ctx as KeyedOperatorContext<unknown>);
         const state = states?.[i];
         if (state !== undefined) inst.operator.restore?.(state);
@@ -129,29 +131,47 @@ export class OperatorNodeRuntime extends NodeRuntime {
    * Operator state per instance, taken now, and the keyed state of all instances (by key group),
    * frozen now (copy-on-write) and streamed afterwards: the returned promise settles once every
    * backend wrote its chunks, while the job goes on processing. Call at a message boundary.
+   * Without `keyedWriterFor` the keyed state is gathered in memory into `keyed`; with it, instance
+   * i streams its keyed state into `keyedWriterFor(i)` (a checkpoint part) and `keyed` is absent.
    */
-  snapshot(): Promise<OperatorSnapshot> {
+  snapshot(keyedWriterFor?: (instance: number) => KeyedStateSnapshotWriter): Promise<OperatorSnapshot> {
     const instances = this.instances.map((inst) => structuredClone(inst.operator.snapshot?.()));
     if (!this.node.keyed) return Promise.resolve({ instances });
-    const writers = this.instances.map(() => new CollectingSnapshotWriter());
-    const streaming = this.instances.map((inst, i) =>
-      (inst.backend as KeyedStateBackend).snapshotTo(writers[i] as CollectingSnapshotWriter),
+    const backends = this.instances.map((inst) => inst.backend as KeyedStateBackend);
+    if (keyedWriterFor !== undefined) {
+      return Promise.all(backends.map((b, i) => b.snapshotTo(keyedWriterFor(i)))).then(() => ({ instances }));
+    }
+    const writers = backends.map(() => new CollectingSnapshotWriter());
+    return Promise.all(backends.map((b, i) => b.snapshotTo(writers[i] as CollectingSnapshotWriter))).then(
+      () => {
+        const parts = writers.map((w) => w.result());
+        const keyed: KeyedStateSnapshot = {
+          formatVersion: 1,
+          maxParallelism: this.services.maxParallelism,
+          keyGroups: parts.flatMap((p) => p.keyGroups).sort((a, b) => a.keyGroup - b.keyGroup),
+        };
+        return { instances, keyed };
+      },
     );
-    return Promise.all(streaming).then(() => {
-      const parts = writers.map((w) => w.result());
-      const keyed: KeyedStateSnapshot = {
-        formatVersion: 1,
-        maxParallelism: this.services.maxParallelism,
-        keyGroups: parts.flatMap((p) => p.keyGroups).sort((a, b) => a.keyGroup - b.keyGroup),
-      };
-      return { instances, keyed };
-    });
   }
 
-  async close(): Promise<void> {
+  /** Keyed instances this node runs (how many keyed-state streams a snapshot writes). */
+  get keyedInstances(): number {
+    return this.node.keyed ? this.instances.length : 0;
+  }
+
+  /**
+   * Closes every instance; `graceful` (the job finished or was stopped, everything flushed) also
+   * lets each keyed backend make its state durable first. Backends are always disposed.
+   */
+  async close(graceful: boolean): Promise<void> {
     for (const inst of this.instances) {
-      await inst.operator.close?.();
-      inst.backend?.dispose();
+      try {
+        await inst.operator.close?.();
+        if (graceful) await inst.backend?.close?.();
+      } finally {
+        inst.backend?.dispose();
+      }
     }
   }
 }

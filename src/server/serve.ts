@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import { canForward } from '../search/raw-request.js';
 import type { SearchEngine } from '../search/search-engine.js';
 import { createClusterProxy } from './cluster-proxy.js';
+import { createIngestApi, type IngestApiOptions, isIngestRequest } from './ingest-api.js';
 import { createSearchApi, type SearchApiOptions } from './search-api.js';
 
 /** sluice's default HTTP port for the search API (Elasticsearch's 9200 is left to real clusters). */
@@ -43,14 +44,27 @@ export interface RunningServer {
 
 /**
  * Serves the search API on `host:port` (localhost by default: the embedded engine has no
- * authentication). Port 0 picks a free port (tests).
+ * authentication). Port 0 picks a free port (tests). With `ingest`, `POST /ingest/<stream>` goes
+ * to the ingest API (ingest-api.ts) and everything else to the search API.
  */
 export async function serveSearchApi(
   engine: SearchEngine,
-  options: SearchApiOptions & { host?: string; port?: number; timeouts?: ServerTimeouts } = {},
+  options: SearchApiOptions & {
+    host?: string;
+    port?: number;
+    timeouts?: ServerTimeouts;
+    ingest?: IngestApiOptions;
+  } = {},
 ): Promise<RunningServer> {
   // A cluster's own API is proxied (reads only); the embedded engine gets sluice's API.
-  const app = canForward(engine) ? createClusterProxy(engine, options) : createSearchApi(engine, options);
+  const search = canForward(engine) ? createClusterProxy(engine, options) : createSearchApi(engine, options);
+  const ingest = options.ingest === undefined ? undefined : createIngestApi(options.ingest);
+  const app = {
+    fetch: (request: Request, env?: unknown) =>
+      ingest !== undefined && isIngestRequest(request.method, new URL(request.url).pathname)
+        ? ingest.fetch(request, env)
+        : search.fetch(request, env),
+  };
   const timeouts = { ...DEFAULT_SERVER_TIMEOUTS, ...options.timeouts };
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? DEFAULT_SEARCH_PORT;

@@ -76,7 +76,22 @@ export interface KeyedStateBackend {
     header: KeyedStateSnapshotHeader,
     chunks: Iterable<KeyedStateSnapshotChunk> | AsyncIterable<KeyedStateSnapshotChunk>,
   ): Promise<void>;
-  /** Drops all state; a snapshot still running fails. */
+  /**
+   * Called once by the runtime before the operator instance opens and processes anything, after
+   * any `restore`/`restoreFrom` from a snapshot (`restoredFromSnapshot` says whether one ran). A
+   * backend whose state lives outside the process (in an index) loads it here; the job does not
+   * start until it resolves.
+   */
+  open?(info: { readonly restoredFromSnapshot: boolean }): Promise<void>;
+  /**
+   * Called once when the job ended gracefully (finished, or stopped with its sinks flushed), after
+   * the operator closed and before `dispose`: a backend that batches writes to an outside store
+   * makes its state durable here, so a later run that restores from that store finds the state of
+   * the stop. Not called after a failure or a cancel (the state then is what the last checkpoint
+   * made durable).
+   */
+  close?(): Promise<void>;
+  /** Drops all state; a snapshot still running fails. Always called last, also after a failure. */
   dispose(): void;
 }
 

@@ -48,11 +48,16 @@ export class SplitWatermarks<T> {
   private idleCheckAtMs = Number.POSITIVE_INFINITY;
   private periodicAtMs = Number.POSITIVE_INFINITY;
 
+  /**
+   * `oneSplit`: treat every batch as part of this one split, whatever its origin: the stream-wide
+   * event time of `assignTimestampsAndWatermarks` (TimestampsAndWatermarksOperator).
+   */
   constructor(
     private readonly strategy: WatermarkStrategy<T>,
     private readonly clock: Clock,
     private readonly out: SplitWatermarksOutput,
     private readonly autoWatermarkIntervalMs: number,
+    private readonly oneSplit?: string,
   ) {
     const kind = strategy.kind;
     this.boundMs = kind.type === 'boundedOutOfOrderness' ? kind.maxOutOfOrdernessMs : undefined;
@@ -93,7 +98,7 @@ export class SplitWatermarks<T> {
     batch: RecordBatch<T>,
     reject: (index: number, error: unknown) => void,
   ): RecordBatch<T> | undefined {
-    const split = this.progressOf(batch.origin);
+    const split = this.progressOf(this.oneSplit ?? batch.origin);
     const { values, timestampsMs: inTs } = batch;
     const n = values.length;
     const assign = this.strategy.timestampAssigner;
@@ -218,7 +223,14 @@ export class SplitWatermarks<T> {
 
   private markActive(split: SplitProgress): void {
     split.lastRecordAtMs = this.clock.nowMs();
-    split.idle = false;
+    if (split.idle) {
+      split.idle = false;
+      // Say so before this split's records go downstream, not after.
+      if (this.mergedIdle) {
+        this.mergedIdle = false;
+        this.out.idle(false);
+      }
+    }
     this.scheduleIdleCheck();
   }
 

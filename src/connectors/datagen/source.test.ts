@@ -39,6 +39,22 @@ describe('dataGenSource', () => {
     );
   });
 
+  it('carries its emitted count as the split state and, restored from it, continues with exactly the next event', async () => {
+    const all = valuesOf(
+      await readAll(dataGenSource({ count: 70, seed: 3 }).createReader(fakeSourceContext())),
+    );
+    const reader = dataGenSource({ count: 70, seed: 3 }).createReader(fakeSourceContext({ batchSize: 25 }));
+    const first = await reader.read();
+    assert.equal(first.kind, 'data');
+    assert.deepEqual(first.kind === 'data' ? first.state : undefined, { emitted: 25 });
+    const restored = dataGenSource({ count: 70, seed: 3 }).createReader(
+      fakeSourceContext({ batchSize: 100, restoredSplits: new Map([['datagen', { emitted: 25 }]]) }),
+    );
+    const rest = await readAll(restored);
+    assert.deepEqual(valuesOf(rest), all.slice(25));
+    assert.deepEqual(positionsOf(rest)[0], 26);
+  });
+
   it('limits the rate on the job clock: one event at once, then one per interval, a burst of at most a second', async () => {
     const ctx = fakeSourceContext({ batchSize: 100 });
     const reader = dataGenSource({ ratePerSecond: 10 }).createReader(ctx);

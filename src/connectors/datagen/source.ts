@@ -17,9 +17,18 @@ import {
 
 const END = { kind: 'end' } as const;
 
+/** The split's resume state: how many events it had emitted. */
+interface DataGenSplitState {
+  readonly emitted: number;
+}
+
+const SPLIT = 'datagen';
+
 /**
  * Web-access events from the seeded generator. Records carry their event timestamps and their
- * 1-based sequence number as position. With `ratePerSecond`, a token bucket on the job's clock
+ * 1-based sequence number as position. One split, `datagen`, whose resume state is the number of
+ * events emitted: a restored reader regenerates and skips that many (the sequence is a function of
+ * the seed), so it continues with exactly the next event. With `ratePerSecond`, a token bucket on the job's clock
  * paces the reader (bursting at most one second's worth after a stall); without it, every read
  * returns a full batch and backpressure alone sets the pace.
  */
@@ -52,6 +61,11 @@ class DataGenReader implements SourceReader<WebAccessEvent> {
       clientCount: config.clientCount,
     });
     if (config.ratePerSecond !== undefined) this.limiter = new RateLimiter(ctx.clock, config.ratePerSecond);
+    const restored = ctx.restoredSplits.get(SPLIT) as DataGenSplitState | undefined;
+    if (restored !== undefined) {
+      for (let i = 0; i < restored.emitted; i++) this.generator.next();
+      this.emitted = restored.emitted;
+    }
   }
 
   async read(): Promise<SourceMessage<WebAccessEvent>> {
@@ -78,6 +92,7 @@ class DataGenReader implements SourceReader<WebAccessEvent> {
       positions[i] = this.emitted + i + 1;
     }
     this.emitted += n;
-    return { kind: 'data', batch: recordBatch('datagen', values, timestampsMs, positions) };
+    const state: DataGenSplitState = { emitted: this.emitted };
+    return { kind: 'data', batch: recordBatch(SPLIT, values, timestampsMs, positions), state };
   }
 }

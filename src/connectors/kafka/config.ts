@@ -50,6 +50,13 @@ export const kafkaSourceStreamSchema = z
     startFrom: startFromSchema.default('committed'),
     format: kafkaFormatSchema.default('json'),
     keyFormat: kafkaFormatSchema.default('string'),
+    /**
+     * Read up to the end offsets each partition has when the job starts, then end (Flink's
+     * `setBounded(OffsetsInitializer.latest())`): event-time windows then fire at the end and
+     * `sluice run` exits. For a job that is the only member of its group (another member's
+     * partitions are never read here, so the job would not end).
+     */
+    bounded: z.boolean().default(false),
     /** Emit only the value, not `{ key, value, headers, topic, partition, offset, timestampMs }`. */
     valueOnly: z.boolean().default(false),
     /** Records held by the source (across partitions) before it pauses fetching. */
@@ -73,6 +80,12 @@ export const kafkaSinkStreamSchema = z
   .object({
     /** Target topic (or a `topicFrom(record)` function in the TypeScript API). */
     topic: z.string().min(1).optional(),
+    /**
+     * When `topic` does not exist as the writer opens, create it with this many partitions
+     * (replication factor 1: for local brokers and examples; production topics are made by
+     * their owners). Without it a missing topic fails the first send.
+     */
+    createTopicPartitions: z.number().int().positive().optional(),
     format: kafkaFormatSchema.default('json'),
     /** Name of the record field whose value becomes the key (or a `key(record)` function). */
     keyField: z.string().min(1).optional(),

@@ -51,8 +51,33 @@ export function kafkaSinkFromConfig<T>(config: KafkaSinkConfig, fns: KafkaSinkFu
   const name = `kafka:${config.topic ?? '<topicFrom>'}`;
   return {
     name,
-    createWriter: (ctx) => new KafkaSinkWriter<T>(config, fns, ctx),
+    createWriter: async (ctx) => {
+      if (config.createTopicPartitions !== undefined && config.topic !== undefined) {
+        await ensureTopic(
+          fns.client ?? platformaticKafka,
+          config,
+          config.topic,
+          config.createTopicPartitions,
+        );
+      }
+      return new KafkaSinkWriter<T>(config, fns, ctx);
+    },
   };
+}
+
+/** Creates the topic unless it exists (`createTopicPartitions`). */
+async function ensureTopic(
+  client: KafkaClientFactory,
+  config: KafkaSinkConfig,
+  topic: string,
+  partitions: number,
+): Promise<void> {
+  const admin = client.admin({ bootstrap: config.bootstrap, clientId: config.clientId });
+  try {
+    if (!(await admin.describeTopics([topic])).has(topic)) await admin.createTopic(topic, partitions);
+  } finally {
+    await admin.close();
+  }
 }
 
 class KafkaSinkWriter<T> implements SinkWriter<T> {

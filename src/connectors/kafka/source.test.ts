@@ -20,8 +20,14 @@ class FakeConsumer implements KafkaConsumer {
   readonly commits: TopicPartitionOffset[][] = [];
   pauses = 0;
   resumes = 0;
+  closes = 0;
+  /** What `committed()` answers, by `topic/partition`. */
+  groupOffsets = new Map<string, number>();
+  /** When set, `start()` waits for it (a join in progress). */
+  joining: Promise<void> | undefined;
   async start(handlers: KafkaConsumerHandlers): Promise<void> {
     this.handlers = handlers;
+    await this.joining;
   }
   pause(): void {
     this.pauses++;
@@ -33,9 +39,11 @@ class FakeConsumer implements KafkaConsumer {
     this.commits.push([...offsets]);
   }
   async committed(): Promise<Map<string, number>> {
-    return new Map();
+    return this.groupOffsets;
   }
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.closes++;
+  }
   assign(...partitions: TopicPartition[]): void {
     this.handlers!.onAssigned(partitions);
   }
@@ -56,13 +64,18 @@ function raw(topic: string, partition: number, offset: number, text: string): Ra
   };
 }
 
-function fakeClient(consumer: FakeConsumer): KafkaClientFactory {
+function fakeClient(
+  consumer: FakeConsumer,
+  ends = new Map<number, number>(),
+  beginnings = new Map<number, number>(),
+): KafkaClientFactory {
   const admin: KafkaAdmin = {
     createTopic: async () => {},
     describeTopics: async () => new Map(),
     listTopics: async () => ['events', 'other', '__consumer_offsets'],
     offsetsForTimestamp: async () => new Map([[0, 5]]),
-    endOffsets: async () => new Map(),
+    endOffsets: async () => ends,
+    beginningOffsets: async () => beginnings,
     close: async () => {},
   };
   return { admin: () => admin, producer: () => assert.fail('no producer'), consumer: () => consumer };
@@ -149,6 +162,27 @@ describe('kafkaSource (against a fake client)', () => {
     assert.deepEqual(data(await reader.read()).batch.positions, [5, 6]);
   });
 
+  it('returns buffered records of one partition when the rest of the round holds only empty partitions', async () => {
+    const { consumer, reader, first } = await started({ valueOnly: true });
+    consumer.assign({ topic: 'events', partition: 0 }, { topic: 'events', partition: 1 });
+    await first;
+    consumer.deliver('events', 0, [0, 1, 2, 3, 4, 5]);
+    consumer.deliver('events', 1, [10]);
+    assert.deepEqual(data(await reader.read()).batch.positions, [0, 1, 2]);
+    assert.deepEqual(data(await reader.read()).batch.positions, [10]);
+    assert.deepEqual(
+      data(await reader.read()).batch.positions,
+      [3, 4, 5],
+      'a new round: partition 1 is next',
+    );
+    consumer.deliver('events', 0, [6, 7, 8]); // no read is waiting: nothing to wake
+    assert.deepEqual(
+      data(await reader.read()).batch.positions,
+      [6, 7, 8],
+      'partition 1 is empty, partition 0 is not: the read must not wait (it would for good while paused)',
+    );
+  });
+
   it('pauses fetching when its buffer is full and resumes once it drained to half', async () => {
     const { consumer, reader, first } = await started({ valueOnly: true, maxBufferedRecords: 6 });
     consumer.assign({ topic: 'events', partition: 0 });
@@ -202,6 +236,108 @@ describe('kafkaSource (against a fake client)', () => {
       ]),
     );
     assert.deepEqual(consumer.commits, [[{ topic: 'events', partition: 0, offset: 42 }]]);
+  });
+
+  it('commits the offsets of the checkpoint it is told about, not the positions read after it', async () => {
+    const { consumer, reader, first } = await started({ valueOnly: true });
+    consumer.assign({ topic: 'events', partition: 0 }, { topic: 'events', partition: 1 });
+    await first;
+    consumer.deliver('events', 0, [0, 1, 2, 3, 4, 5]);
+    assert.equal(data(await reader.read()).state, 3);
+    assert.equal(data(await reader.read()).state, 6, 'the reader is past the checkpoint');
+    await reader.onCheckpointComplete!(
+      7,
+      new Map<string, unknown>([
+        ['kafka:events/0', 3],
+        ['kafka:events/1', 0],
+      ]),
+    );
+    assert.deepEqual(consumer.commits, [
+      [
+        { topic: 'events', partition: 0, offset: 3 },
+        { topic: 'events', partition: 1, offset: 0 },
+      ],
+    ]);
+  });
+
+  it('bounded: reads each partition up to its end offset at start, drops later records, then ends after committing', async () => {
+    const consumer = new FakeConsumer();
+    const ctx = fakeSourceContext({ batchSize: 10 });
+    const reader = kafkaSource<number>({
+      bootstrap: '127.0.0.1:9092',
+      topics: ['events'],
+      bounded: true,
+      valueOnly: true,
+      deserializer: (b) => Number(b?.toString('utf8')),
+      client: fakeClient(
+        consumer,
+        new Map([
+          [0, 3],
+          [1, 2],
+        ]),
+      ),
+    }).createReader(ctx);
+    const first = reader.read();
+    await new Promise((resolve) => setImmediate(resolve));
+    consumer.assign({ topic: 'events', partition: 0 }, { topic: 'events', partition: 1 });
+    assert.equal((await first).kind, 'splits');
+    consumer.deliver('events', 0, [0, 1, 2, 3, 4], (o) => String(o));
+    assert.deepEqual(
+      data(await reader.read()).batch.values,
+      [0, 1, 2],
+      'offsets 3 and 4 came after the start',
+    );
+    const pending = reader.read();
+    await new Promise((resolve) => setImmediate(resolve));
+    consumer.deliver('events', 1, [0, 1], (o) => String(10 + o));
+    assert.deepEqual(data(await pending).batch.values, [10, 11]);
+    assert.deepEqual(await reader.read(), { kind: 'end' });
+    assert.equal(consumer.commits.length, 1, 'the hand-over commit at the end');
+  });
+
+  it('bounded: a partition with nothing left to read (empty, or committed up to its end) does not hold the end back', async () => {
+    const consumer = new FakeConsumer();
+    consumer.groupOffsets = new Map([['events/1', 4]]);
+    const reader = kafkaSource({
+      bootstrap: '127.0.0.1:9092',
+      topics: ['events'],
+      groupId: 'g',
+      bounded: true,
+      client: fakeClient(
+        consumer,
+        new Map([
+          [0, 0],
+          [1, 4],
+          [2, 7],
+        ]),
+        new Map([[2, 7]]),
+      ),
+    }).createReader(fakeSourceContext());
+    assert.deepEqual(
+      await reader.read(),
+      { kind: 'end' },
+      'empty, committed to the end, deleted by retention',
+    );
+  });
+
+  it('closing while the consumer still joins its group closes it once the join settled', async () => {
+    const consumer = new FakeConsumer();
+    let joined!: () => void;
+    consumer.joining = new Promise((resolve) => (joined = resolve));
+    const reader = kafkaSource({
+      bootstrap: '127.0.0.1:9092',
+      topics: ['events'],
+      client: fakeClient(consumer),
+    }).createReader(fakeSourceContext());
+    const pendingRead = reader.read();
+    await new Promise((resolve) => setImmediate(resolve));
+    const closing = reader.close!();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(consumer.closes, 0, 'not while joining');
+    joined();
+    await closing;
+    assert.equal(consumer.closes, 1);
+    assert.deepEqual(await pendingRead, { kind: 'end' });
   });
 
   it('ends on stop after committing what the job processed', async () => {

@@ -3,12 +3,14 @@ import { errorMessage } from '../../core/errors.js';
 import { recordBatch } from '../../core/record-batch.js';
 import type { Source, SourceContext, SourceMessage, SourceReader } from '../../core/source.js';
 import { parseConnectorConfig } from '../connector-config.js';
-import type {
-  KafkaClientFactory,
-  KafkaConsumer,
-  RawKafkaRecord,
-  TopicPartition,
-  TopicPartitionOffset,
+import {
+  type KafkaClientFactory,
+  type KafkaConnection,
+  type KafkaConsumer,
+  partitionKey,
+  type RawKafkaRecord,
+  type TopicPartition,
+  type TopicPartitionOffset,
 } from './client/kafka-client.js';
 import { platformaticKafka } from './client/platformatic-client.js';
 import { type KafkaSourceConfig, kafkaSourceSchema } from './config.js';
@@ -58,7 +60,7 @@ export function kafkaSourceFromConfig<T = KafkaRecord>(
   const name = `kafka:${config.topics?.join(',') ?? `/${config.topicPattern}/`}`;
   return {
     name,
-    boundedness: 'unbounded',
+    boundedness: config.bounded ? 'bounded' : 'unbounded',
     createReader: (ctx) =>
       new KafkaSourceReader<T>(config, extra.client ?? platformaticKafka, extra.deserializer, ctx),
   };
@@ -86,6 +88,9 @@ class KafkaSourceReader<T> implements SourceReader<T> {
   private wake: (() => void) | undefined;
   private roundRobin: string[] = [];
   private startOffsets = new Map<string, number>();
+  private closed = false;
+  /** Bounded reading: the end offset of every partition at start; a split is done once its floor reaches it. */
+  private readonly stopOffsets = new Map<string, number>();
 
   constructor(
     private readonly config: KafkaSourceConfig,
@@ -106,6 +111,7 @@ class KafkaSourceReader<T> implements SourceReader<T> {
     await this.starting;
     for (;;) {
       if (this.failure !== undefined) throw this.failure;
+      if (this.closed) return END;
       if (this.ctx.signal.aborted) {
         await this.stopCleanly();
         return END;
@@ -114,6 +120,10 @@ class KafkaSourceReader<T> implements SourceReader<T> {
       if (control) return control;
       const message = this.nextBatch();
       if (message) return message;
+      if (this.config.bounded && this.readToStopOffsets()) {
+        await this.stopCleanly();
+        return END;
+      }
       await new Promise<void>((resolve) => {
         this.wake = resolve;
       });
@@ -133,9 +143,22 @@ class KafkaSourceReader<T> implements SourceReader<T> {
     }
   }
 
+  /**
+   * Called by the runtime once the job ended, also after a failure while `read()` may still be
+   * waiting for the start. A consumer still joining its group is closed only after the join
+   * settled: closed earlier, the library retries the join on its closed connection pool (a 1 s
+   * timer, `retries` times) and the process stays alive.
+   */
   async close(): Promise<void> {
+    this.closed = true;
     this.queues.clear();
-    await this.consumer?.close();
+    this.notify();
+    await this.starting?.catch(() => undefined);
+    try {
+      await this.consumer?.close();
+    } catch (e) {
+      this.ctx.log(errorMessage(e));
+    }
   }
 
   private async start(): Promise<void> {
@@ -181,6 +204,50 @@ class KafkaSourceReader<T> implements SourceReader<T> {
         this.notify();
       },
     });
+    if (config.bounded) await this.planStopOffsets(connection, topics);
+  }
+
+  /**
+   * Bounded reading: notes each partition's end offset and where reading it starts (restored
+   * state, else the group's committed offset, else the start timestamp's offset, else the
+   * beginning or, for `latest`, the end), so a partition with nothing left to read counts as done
+   * without waiting for a record that never comes.
+   */
+  private async planStopOffsets(connection: KafkaConnection, topics: readonly string[]): Promise<void> {
+    const admin = this.client.admin(connection);
+    const beginnings = new Map<string, number>();
+    try {
+      for (const topic of topics) {
+        for (const [partition, offset] of await admin.endOffsets(topic)) {
+          this.stopOffsets.set(kafkaSplit(topic, partition), offset);
+        }
+        for (const [partition, offset] of await admin.beginningOffsets(topic)) {
+          beginnings.set(kafkaSplit(topic, partition), offset);
+        }
+      }
+    } finally {
+      await admin.close();
+    }
+    const partitions = [...this.stopOffsets.keys()].map((split) => parseKafkaSplit(split)!);
+    const committed = await this.consumer!.committed(partitions);
+    for (const [split, end] of this.stopOffsets) {
+      const tp = parseKafkaSplit(split)!;
+      const groupOffset = committed.get(partitionKey(tp.topic, tp.partition)) ?? -1;
+      const start =
+        this.floors.get(split) ??
+        (groupOffset >= 0 ? groupOffset : undefined) ??
+        this.startOffsets.get(split) ??
+        (this.config.startFrom === 'latest' ? end : (beginnings.get(split) ?? 0));
+      this.floors.set(split, Math.max(start, this.floors.get(split) ?? 0));
+    }
+    this.notify();
+  }
+
+  /** Bounded reading: every partition reached its end offset and everything read was returned. */
+  private readToStopOffsets(): boolean {
+    if (this.stopOffsets.size === 0 || this.buffered > 0 || this.control.length > 0) return false;
+    for (const [split, end] of this.stopOffsets) if ((this.floors.get(split) ?? 0) < end) return false;
+    return true;
   }
 
   private async resolveTopics(): Promise<string[]> {
@@ -202,6 +269,8 @@ class KafkaSourceReader<T> implements SourceReader<T> {
       if (!this.assigned.has(split)) continue; // fetched before a revocation: the next owner reads it
       const floor = this.floors.get(split);
       if (floor !== undefined && record.offset < floor) continue;
+      const stop = this.stopOffsets.get(split);
+      if (stop !== undefined && record.offset >= stop) continue; // bounded: written after the start
       this.floors.set(split, record.offset + 1);
       let queue = this.queues.get(split);
       if (!queue) {
@@ -253,17 +322,25 @@ class KafkaSourceReader<T> implements SourceReader<T> {
     await this.consumer?.commit(this.offsetsOf(states, new Set(splits)));
   }
 
+  /**
+   * The next batch, taking partitions in turn. When the rest of the current round holds only empty
+   * queues, a second round over every queue follows: returning nothing while records are buffered
+   * would stall the job for good once the consumer is paused (no new records, no wake-up); found
+   * by the window bench at 200,000 records.
+   */
   private nextBatch(): SourceMessage<T> | undefined {
     if (this.buffered === 0) return undefined;
-    if (this.roundRobin.length === 0) this.roundRobin = [...this.queues.keys()];
-    while (this.roundRobin.length > 0) {
-      const split = this.roundRobin.shift()!;
-      const queue = this.queues.get(split);
-      if (!queue || queue.records.length === 0) continue;
-      const taken = queue.records.splice(0, this.ctx.batchSize);
-      this.buffered -= taken.length;
-      this.maybeResume();
-      return this.toMessage(split, taken);
+    for (let round = 0; round < 2; round++) {
+      if (this.roundRobin.length === 0) this.roundRobin = [...this.queues.keys()];
+      while (this.roundRobin.length > 0) {
+        const split = this.roundRobin.shift()!;
+        const queue = this.queues.get(split);
+        if (!queue || queue.records.length === 0) continue;
+        const taken = queue.records.splice(0, this.ctx.batchSize);
+        this.buffered -= taken.length;
+        this.maybeResume();
+        return this.toMessage(split, taken);
+      }
     }
     return undefined;
   }

@@ -12,6 +12,7 @@ import {
 } from '../../state/key-groups.js';
 import { mapState, valueState } from '../../state/state-descriptors.js';
 import { ManualClock } from '../../time/manual-clock.js';
+import { describeIndexRoundTrip } from './index-round-trip.fixture.js';
 import { searchStateBackend } from './search-state-backend.js';
 
 const engines: EmbeddedSearchEngine[] = [];
@@ -122,3 +123,5 @@ describe('searchStateBackend in the index', () => {
     assert.deepEqual([...a, ...b].sort(), [...users].sort());
   });
 });
+
+describeIndexRoundTrip('embedded engine', freshEngine, 'round-trip-');

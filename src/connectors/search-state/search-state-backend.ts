@@ -18,7 +18,9 @@
  * Fields (mapping created with the index):
  *   operator keyword, key_group integer, state keyword, kind keyword (value/list/map/namespaced/timers),
  *   key keyword (String(key)), data.json (the exact stored rows after the key, as a JSON string, in
- *   a disabled object: kept in _source, never indexed, so any size and shape is fine),
+ *   a disabled object: kept in _source, never indexed, so any size and shape is fine; numbers JSON
+ *   cannot hold, the -Infinity namespace of global windows and timers, ±Infinity and NaN in
+ *   values, and -0, are written as `{"$sluice.number":"-Infinity"}`, and read back as the number),
  *   value.<stateName> (value state only: the value, dynamically mapped, for searching),
  *   flushed_at_ms date (clock time of the flush that wrote it).
  * Between two flushes the index lags the cache: an entry that expired since the last flush is still
@@ -53,6 +55,25 @@ export const STATE_INDEX_MAPPINGS = {
 } as const;
 
 const ACTIONS_PER_BULK = 500;
+
+const NUMBER_TAG = '$sluice.number';
+
+/** JSON text of stored rows, keeping ±Infinity, NaN and -0 (see the encoding above). */
+function encodeRows(rows: unknown): string {
+  return JSON.stringify(rows, (_key, value: unknown) =>
+    typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))
+      ? { [NUMBER_TAG]: Object.is(value, -0) ? '-0' : String(value) }
+      : value,
+  );
+}
+
+function decodeRows(text: string): unknown {
+  return JSON.parse(text, (_key, value: unknown) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+    const tagged = (value as Record<string, unknown>)[NUMBER_TAG];
+    return typeof tagged === 'string' && Object.keys(value).length === 1 ? Number(tagged) : value;
+  });
+}
 
 export interface SearchStateBackendOptions {
   readonly engine: SearchEngine;
@@ -165,7 +186,7 @@ export class SearchKeyedStateBackend extends HeapKeyedStateBackend implements Ke
       for (const [state, table] of Object.entries(group.states)) {
         for (const row of table.entries) {
           const key = row[0] as Key;
-          const data = JSON.stringify(row.slice(1));
+          const data = encodeRows(row.slice(1));
           const id = `${this.operatorId}|${group.keyGroup}|${state}|${JSON.stringify(key)}`;
           const plain = table.kind === 'value' ? unwrapTtl(row[1]) : undefined;
           // one document per key: namespaced rows of the same key share it
@@ -191,7 +212,7 @@ export class SearchKeyedStateBackend extends HeapKeyedStateBackend implements Ke
           state: `timers:${service}`,
           kind: 'timers',
           key: '',
-          data: JSON.stringify(timers),
+          data: encodeRows(timers),
         });
       }
     }
@@ -230,14 +251,14 @@ export class SearchKeyedStateBackend extends HeapKeyedStateBackend implements Ke
           let group = groups.get(doc.key_group);
           if (group === undefined) groups.set(doc.key_group, (group = { states: {}, timers: {} }));
           if (doc.kind === 'timers') {
-            group.timers[doc.state.slice('timers:'.length)] = JSON.parse(doc.data) as TimerSnapshot[];
+            group.timers[doc.state.slice('timers:'.length)] = decodeRows(doc.data) as TimerSnapshot[];
             continue;
           }
           const key = JSON.parse(
             hit._id.slice(hit._id.indexOf('|', hit._id.indexOf('|', hit._id.indexOf('|') + 1) + 1) + 1),
           ) as Key;
           const table = (group.states[doc.state] ??= { kind: doc.kind, entries: [] });
-          for (const rest of JSON.parse(doc.data) as unknown[][]) table.entries.push([key, ...rest]);
+          for (const rest of decodeRows(doc.data) as unknown[][]) table.entries.push([key, ...rest]);
         }
       }
     }

@@ -19,6 +19,8 @@ export interface BulkEntry {
   readonly record: unknown;
   readonly origin: string;
   readonly position: number;
+  /** The record's event time (epoch ms), NaN without one: `@timestamp` of a data stream document. */
+  readonly timestampMs: number;
   /** Which action of its record this is (an emitter may write several per record). */
   readonly ordinal: number;
   /** For a dead-letter document: the entry it reports (a dead letter of a dead letter fails the job). */
@@ -36,7 +38,7 @@ export function serializeAction(action: BulkAction, op: BulkOpType, target: Bulk
 
 export function bulkEntry(
   action: BulkAction,
-  source: { record: unknown; origin: string; position: number; ordinal: number },
+  source: { record: unknown; origin: string; position: number; ordinal: number; timestampMs: number },
   deadLetterOf?: BulkEntry,
 ): BulkEntry {
   const op = bulkOpType(action);
@@ -51,6 +53,7 @@ export function bulkEntry(
     record: source.record,
     origin: source.origin,
     position: source.position,
+    timestampMs: source.timestampMs,
     ordinal: source.ordinal,
     deadLetterOf,
     retries: 0,

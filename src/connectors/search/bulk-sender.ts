@@ -26,8 +26,12 @@ export interface BulkSenderEvents {
   acknowledged(entry: BulkEntry, reason: 'alreadyExists' | 'stale' | undefined): void;
   /** Refused for good: the writer routes it to the dead letters (it may add a new entry for that). */
   deadLettered(entry: BulkEntry, reason: string): void;
-  /** Runs before each attempt of a request (index setup); its errors are judged like a request's. */
-  prepare(entries: readonly BulkEntry[]): Promise<void>;
+  /**
+   * Runs before each attempt of a request (index setup); answers the entries to send, in order:
+   * the same, some rewritten (an `index` into a data stream becomes `create`), or fewer (the
+   * callee resolved the others, e.g. dead-lettered them). Its errors are judged like a request's.
+   */
+  prepare(entries: readonly BulkEntry[]): Promise<readonly BulkEntry[]>;
   /** A request finished for good (every action resolved), or failed; the writer can cut the next. */
   settled(): void;
   setStatus(status: string | undefined): void;
@@ -138,7 +142,8 @@ export class BulkSender {
       let requestError: unknown;
       let ticket = this.concurrency.ticket;
       try {
-        await this.events.prepare(pending);
+        pending = [...(await this.events.prepare(pending))];
+        if (pending.length === 0) return;
         await this.acquire(pending.length);
         ticket = this.concurrency.ticket;
         try {

@@ -40,18 +40,22 @@ export const searchSinkStreamSchema = z
     versionConflicts: z.enum(['ignore', 'deadLetter', 'fail']).default('ignore'),
     /** For update/upsert: how often the engine itself retries an update that raced another writer. */
     retryOnConflict: z.number().int().nonnegative().optional(),
-    /** Write into a data stream: op create, `@timestamp` from event time when the record has none. */
+    /** Write into a data stream: op create, `@timestamp` from event time when the record has none; the target must be a data stream, or a template with data_stream must match it (`template.dataStream`), else the job fails. A target detected as a data stream gets op create without this. */
     dataStream: z.boolean().default(false),
     /** Mappings for the indices the sink creates (before its first write to each). */
     mappings: jsonObject.optional(),
     /** Index settings for the indices the sink creates (`number_of_shards`, `refresh_interval`, ...). */
     settings: jsonObject.optional(),
-    /** Apply mappings/settings to indices matching `indexPatterns` (default: the index pattern with its placeholders as `*`); stored as an index template where the engine has them. */
+    /** Store mappings/settings as a composable index template (`PUT _index_template/<name>`) covering `indexPatterns` (default: the index pattern with its placeholders as `*`), before the first write; `dataStream: true` makes it a data stream template. */
     template: z
       .object({
+        /** Default `sluice-<first pattern without wildcards>`. */
         name: z.string().min(1).optional(),
         indexPatterns: z.array(z.string().min(1)).min(1).optional(),
+        /** Of the templates matching a new index, the highest priority applies alone (default 0). */
         priority: z.number().int().nonnegative().optional(),
+        /** A data stream template: the first write to a matching name creates a data stream (implies the sink's dataStream). */
+        dataStream: z.boolean().optional(),
       })
       .strict()
       .optional(),

@@ -51,7 +51,13 @@ export class SearchSinkWriter<T> implements SinkWriter<T> {
   private lastCutAtMs: number;
   private peakBuffered = 0;
   // The record being emitted: the one ActionSink reads it instead of a closure per record.
-  private readonly current = { record: undefined as unknown, origin: '', position: 0, ordinal: 0 };
+  private readonly current = {
+    record: undefined as unknown,
+    origin: '',
+    position: 0,
+    ordinal: 0,
+    timestampMs: Number.NaN,
+  };
   private readonly emitContext = { timestampMs: 0, origin: '', position: 0 };
   private readonly out: ActionSink = {
     add: (action: BulkAction) => {
@@ -81,7 +87,11 @@ export class SearchSinkWriter<T> implements SinkWriter<T> {
       {
         acknowledged: (e, reason) => this.acknowledged(e, reason),
         deadLettered: (e, reason) => this.deadLettered(e, reason),
-        prepare: (entries) => parts.setup.prepare(entries),
+        prepare: async (entries) => {
+          const { send, refused } = await parts.setup.prepare(entries);
+          for (const { entry, reason } of refused) this.deadLettered(entry, reason);
+          return send;
+        },
         settled: () => this.onSettled(),
         setStatus: (s) => ctx.setStatus(s),
         count: (c, d) => ctx.count(c, d),
@@ -118,8 +128,9 @@ export class SearchSinkWriter<T> implements SinkWriter<T> {
       current.record = record;
       current.position = position;
       current.ordinal = 0;
+      current.timestampMs = timestampsMs[i] as number;
       emitContext.position = position;
-      emitContext.timestampMs = timestampsMs[i] as number;
+      emitContext.timestampMs = current.timestampMs;
       try {
         this.parts.emitter.emit(record, emitContext, this.out);
       } catch (e) {

@@ -410,6 +410,38 @@ describe('search sink', () => {
     assert.equal((await engine.getMapping('fixed')).fixed?.mappings.properties?.n?.type, 'integer');
   });
 
+  it('stores the template in the engine, so an index someone else creates gets its mappings too', async () => {
+    const engine = await freshEngine();
+    const env = StreamEnvironment.create();
+    env.fromCollection(hits(4)).sinkTo(
+      searchSink<Hit>({
+        engine,
+        index: 'tmpl-web-{status}',
+        mappings: { properties: { path: { type: 'keyword' }, status: { type: 'keyword' } } },
+        template: { priority: 3 },
+      }),
+    );
+    await runToCompletion(env);
+    const [stored] = await engine.getIndexTemplates('sluice-tmpl-web');
+    assert.deepEqual(stored?.index_template.index_patterns, ['tmpl-web-*']);
+    assert.equal(stored?.index_template.priority, 3);
+    await engine.bulk([{ index: { _index: 'tmpl-web-by-hand', _id: '1' }, document: { status: 7 } }]);
+    for (const index of ['tmpl-web-200', 'tmpl-web-by-hand'])
+      assert.equal((await engine.getMapping(index))[index]?.mappings.properties?.status?.type, 'keyword');
+  });
+
+  it('fails a job that must write into a data stream on the embedded engine, which has none, saying so', async () => {
+    for (const options of [{ dataStream: true }, { template: { dataStream: true } }]) {
+      const engine = await freshEngine();
+      const env = StreamEnvironment.create();
+      env
+        .fromSource(new TestSource([steps.timestamped<Hit>([{ id: 'a', path: '/', status: 200 }, 1000])]))
+        .sinkTo(searchSink<Hit>({ engine, index: 'logs-web', ...options }));
+      await assert.rejects(runToCompletion(env), /no data streams/);
+      assert.equal(await engine.indexExists('logs-web'), false);
+    }
+  });
+
   it('lets a custom emitter write zero or more actions per record', async () => {
     const engine = await freshEngine();
     const env = StreamEnvironment.create();

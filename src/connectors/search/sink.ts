@@ -84,7 +84,7 @@ class SearchSink<T> implements Sink<T> {
         versionType: c.versionType,
         versionField: c.versionField,
         retryOnConflict: c.retryOnConflict,
-        dataStream: c.dataStream,
+        dataStream: c.dataStream || c.template?.dataStream === true,
         nowMs,
       })
     );
@@ -109,6 +109,7 @@ class SearchSink<T> implements Sink<T> {
               (typeof this.index === 'string' ? [patternOfIndexName(this.index)] : undefined),
             priority: c.template.priority,
           };
+    const dataStream = c.dataStream || c.template?.dataStream === true;
     const body = {
       ...(c.mappings === undefined ? {} : { mappings: c.mappings }),
       ...(c.settings === undefined ? {} : { settings: c.settings }),
@@ -119,7 +120,7 @@ class SearchSink<T> implements Sink<T> {
         emitter: this.emitter(() => ctx.clock.nowMs()),
         inspector: this.overrides.inspector ?? new DefaultResponseInspector(c.versionConflicts),
         engine,
-        setup: new IndexSetup(engine, body, template, c.dataStream),
+        setup: new IndexSetup(engine, body, template, dataStream),
         release: async () => shared?.release(),
       },
       ctx,

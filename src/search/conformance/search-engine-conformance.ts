@@ -1,6 +1,7 @@
 /**
  * The conformance suite every SearchEngine must pass: queries, aggregations, search options,
- * bulk semantics, mappings, index administration, scans and error answers, asserted as
+ * bulk semantics, mappings, index administration, index templates and data streams, scans and
+ * error answers, asserted as
  * Elasticsearch/OpenSearch answer them (where an engine and a real cluster disagree, the cluster is
  * right). It uses only the contract, so it runs unchanged against the embedded engine and against
  * a cluster. Call it from a `*.test.ts` file:
@@ -21,12 +22,18 @@ import { describeErrorConformance } from './error.conformance.js';
 import { describeMappingConformance } from './mapping.conformance.js';
 import { describeQueryConformance } from './query.conformance.js';
 import { describeSearchOptionsConformance } from './search-options.conformance.js';
+import { describeTemplateConformance } from './template.conformance.js';
 
 export interface ConformanceOptions {
   /** Prepended to every index name the suites use; lowercase, e.g. `run1764620000000-`. */
   readonly indexPrefix?: string;
   /** Skip the whole suite with this reason (the engine is not available here). */
   readonly skip?: string;
+  /**
+   * Whether the engine has data streams (default true). False for the embedded engine and for
+   * Elasticsearch OSS builds: the suite then checks that data stream templates are refused.
+   */
+  readonly dataStreams?: boolean;
 }
 
 export function describeSearchEngineConformance(
@@ -43,6 +50,7 @@ export function describeSearchEngineConformance(
     describeBulkConformance(target);
     describeMappingConformance(target);
     describeAdminConformance(target);
+    describeTemplateConformance(target, { dataStreams: options.dataStreams ?? true });
     describeErrorConformance(target);
   });
 }

@@ -21,6 +21,7 @@ import type {
   IndexInfo,
   RefreshResponse,
 } from '../index-admin.js';
+import type { DataStreamInfo, IndexTemplate, IndexTemplateEntry } from '../index-template.js';
 import type { RawAnswer, RawRequest, RawRequestEngine } from '../raw-request.js';
 import { SearchEngineError } from '../search-engine-error.js';
 import type {
@@ -35,6 +36,7 @@ import type {
 } from '../search-request.js';
 import { errorFromBody } from './cluster-errors.js';
 import { scanCluster } from './cluster-scan.js';
+import * as templates from './cluster-templates.js';
 import { type ClusterRequest, type ClusterRequestOptions, ClusterTransport } from './cluster-transport.js';
 import { type Distribution, describeDistribution, detectDistribution } from './distribution.js';
 import {
@@ -138,6 +140,31 @@ export class ClusterSearchEngine implements RawRequestEngine {
 
   async getMapping(pattern: string): Promise<GetMappingResponse> {
     return this.send({ method: 'GET', path: `${indexPath(pattern)}/_mapping` });
+  }
+
+  private readonly templateRequests: templates.TemplateRequests = {
+    send: (request) => this.send(request),
+    answer: (request, options) => this.answer(request, options),
+  };
+
+  async putIndexTemplate(name: string, template: IndexTemplate): Promise<AcknowledgedResponse> {
+    return templates.putIndexTemplate(this.templateRequests, await this.distribution(), name, template);
+  }
+
+  async getIndexTemplates(name?: string): Promise<IndexTemplateEntry[]> {
+    return templates.getIndexTemplates(this.templateRequests, await this.distribution(), name);
+  }
+
+  async deleteIndexTemplate(name: string): Promise<AcknowledgedResponse> {
+    return templates.deleteIndexTemplate(this.templateRequests, await this.distribution(), name);
+  }
+
+  async getDataStreams(pattern?: string): Promise<DataStreamInfo[]> {
+    return templates.getDataStreams(this.templateRequests, await this.distribution(), pattern);
+  }
+
+  async deleteDataStream(name: string): Promise<AcknowledgedResponse> {
+    return templates.deleteDataStream(this.templateRequests, await this.distribution(), name);
   }
 
   async bulk(actions: readonly BulkAction[], options: BulkOptions = {}): Promise<BulkResponse> {

@@ -59,6 +59,21 @@ test('tells Elasticsearch 7/8/9 and OpenSearch 1/2/3 apart and what each can do'
   ]);
 });
 
+test('knows where composable templates and data streams exist', () => {
+  const caps = (info: unknown) => {
+    const d = detectDistribution(info);
+    return [d.indexTemplates, d.dataStreams];
+  };
+  assert.deepEqual(caps({ version: { number: '7.7.1', build_flavor: 'default' } }), ['legacy', false]);
+  assert.deepEqual(caps({ version: { number: '7.8.0', build_flavor: 'default' } }), ['composable', false]);
+  assert.deepEqual(caps({ version: { number: '7.9.0', build_flavor: 'default' } }), ['composable', true]);
+  assert.deepEqual(caps({ version: { number: '7.10.2', build_flavor: 'oss' } }), ['composable', false]);
+  assert.deepEqual(caps({ version: { number: '7.10.2', build_flavor: 'unknown' } }), ['composable', false]);
+  assert.deepEqual(caps({ version: { number: '8.15.0' } }), ['composable', true]);
+  assert.deepEqual(caps({ version: { distribution: 'opensearch', number: '1.3.20' } }), ['composable', true]);
+  assert.deepEqual(caps({ version: { distribution: 'opensearch', number: '3.8.0' } }), ['composable', true]);
+});
+
 test('refuses what is not a supported cluster with a reason', () => {
   assert.throws(
     () => detectDistribution({ hello: 'world' }),

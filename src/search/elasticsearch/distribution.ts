@@ -22,6 +22,18 @@ export interface Distribution {
    * is written against 8's REST API, so 9 answers it as 8 does. Undefined elsewhere.
    */
   readonly compatibleWith: number | undefined;
+  /**
+   * Index templates: composable (`_index_template`, ES 7.8+, every OpenSearch) or only the legacy
+   * `_template` API (ES 7.0-7.7), onto which the adapter maps the contract's composable templates.
+   */
+  readonly indexTemplates: 'composable' | 'legacy';
+  /**
+   * Data streams: every OpenSearch, ES 8/9, and ES 7.9+ in the default distribution (an X-Pack
+   * basic feature). ES OSS builds (and the test runner's ES 7.10, whose `build_flavor` is
+   * `unknown`) refuse `data_stream` in a template ("unknown field [data_stream]") and have no
+   * `_data_stream` API.
+   */
+  readonly dataStreams: boolean;
 }
 
 /** The `GET /` answer of ES or OpenSearch as a Distribution. */
@@ -48,6 +60,8 @@ export function detectDistribution(info: unknown): Distribution {
       pointInTime: pit ? 'opensearch' : undefined,
       scanTiebreaker: '_id',
       compatibleWith: undefined,
+      indexTemplates: 'composable',
+      dataStreams: true,
     };
   }
   if (major < 7 || major > 9) {
@@ -69,6 +83,8 @@ export function detectDistribution(info: unknown): Distribution {
     pointInTime: pit ? 'elasticsearch' : undefined,
     scanTiebreaker: major >= 8 ? '_shard_doc' : '_id',
     compatibleWith: major >= 8 ? 8 : undefined,
+    indexTemplates: major >= 8 || minor >= 8 ? 'composable' : 'legacy',
+    dataStreams: major >= 8 || (minor >= 9 && flavor === 'default'),
   };
 }
 

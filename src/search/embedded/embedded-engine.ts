@@ -23,6 +23,7 @@ import type {
   IndexInfo,
   RefreshResponse,
 } from '../index-admin.js';
+import type { DataStreamInfo, IndexTemplate, IndexTemplateEntry } from '../index-template.js';
 import type { SearchEngine } from '../search-engine.js';
 import { indexNotFound, parsingError, SearchEngineError } from '../search-engine-error.js';
 import type {
@@ -42,6 +43,13 @@ import { indexInfo } from './index-info.js';
 import { validateIndexName } from './index-name.js';
 import { resolveIndexPattern } from './index-pattern.js';
 import { parseIndexSettings } from './index-settings.js';
+import {
+  applyTemplate,
+  checkNoOverlap,
+  selectTemplates,
+  TEMPLATE_KEY_PREFIX,
+  validateTemplate,
+} from './index-templates.js';
 import { IndexMapping, isPlainObject } from './mapping/index-mapping.js';
 import { type OpenIndex, openIndexFromRow } from './open-index.js';
 import type { IndexStats } from './replica/index-replica.js';
@@ -101,10 +109,13 @@ export class EmbeddedSearchEngine implements SearchEngine {
       }
       if (key === 'aliases') throw parsingError('[aliases] are not supported by the embedded engine');
     }
-    const mapping = IndexMapping.fromJson(options.mappings);
-    const settings = parseIndexSettings(options.settings);
+    IndexMapping.fromJson(options.mappings);
+    parseIndexSettings(options.settings);
     this.store.writeTransaction(() => {
       this.sync();
+      const body = applyTemplate(this.templates(), name, options);
+      const settings = parseIndexSettings(body.settings);
+      const mapping = IndexMapping.fromJson(body.mappings, settings.mappingLimits);
       const existing = this.indices.get(name);
       if (existing) {
         throw new SearchEngineError(
@@ -247,7 +258,61 @@ export class EmbeddedSearchEngine implements SearchEngine {
     const existing = this.indices.get(name);
     if (existing) return existing;
     validateIndexName(name);
-    return this.insertIndex(name, IndexMapping.fromJson(undefined), {});
+    const body = applyTemplate(this.templates(), name, {});
+    const settings = parseIndexSettings(body.settings);
+    return this.insertIndex(
+      name,
+      IndexMapping.fromJson(body.mappings, settings.mappingLimits),
+      settings.normalized,
+    );
+  }
+
+  /** The stored index templates (read inside the transaction that creates an index). */
+  private templates(): IndexTemplateEntry[] {
+    return this.store.metaWithPrefix(TEMPLATE_KEY_PREFIX).map((row) => ({
+      name: row.key.slice(TEMPLATE_KEY_PREFIX.length),
+      index_template: JSON.parse(row.value) as IndexTemplate,
+    }));
+  }
+
+  async putIndexTemplate(name: string, template: IndexTemplate): Promise<AcknowledgedResponse> {
+    this.sync();
+    const stored = validateTemplate(name, template);
+    this.store.writeTransaction(() => {
+      checkNoOverlap(name, stored, this.templates());
+      this.store.putMeta(`${TEMPLATE_KEY_PREFIX}${name}`, JSON.stringify(stored));
+    });
+    return { acknowledged: true };
+  }
+
+  async getIndexTemplates(name?: string): Promise<IndexTemplateEntry[]> {
+    this.sync();
+    return selectTemplates(this.templates(), name);
+  }
+
+  async deleteIndexTemplate(name: string): Promise<AcknowledgedResponse> {
+    this.sync();
+    const deleted = this.store.writeTransaction(() => this.store.deleteMeta(`${TEMPLATE_KEY_PREFIX}${name}`));
+    if (!deleted)
+      throw new SearchEngineError(
+        'index_template_missing_exception',
+        `index_template [${name}] missing`,
+        404,
+      );
+    return { acknowledged: true };
+  }
+
+  /** The embedded engine has no data streams (a template with `data_stream` is refused): none to list. */
+  async getDataStreams(pattern?: string): Promise<DataStreamInfo[]> {
+    this.checkOpen();
+    if (pattern !== undefined && !pattern.includes('*') && !pattern.includes(',') && pattern !== '_all')
+      throw indexNotFound(pattern);
+    return [];
+  }
+
+  async deleteDataStream(name: string): Promise<AcknowledgedResponse> {
+    this.checkOpen();
+    throw indexNotFound(name);
   }
 
   async get(index: string, id: string): Promise<GetResponse> {

@@ -1,7 +1,9 @@
-// The search source and the state backend against real clusters (OpenSearch 2.19, Elasticsearch
-// 7.10): a scan in 1 and 3 slices reads every document exactly once, a resumed scan continues
-// after its split states, follow mode catches a late document inside its overlap, and the state
-// backend's documents are searchable and restorable. Exact counts; bounded loops only.
+// The search source and the state backend against real clusters (OpenSearch 2.19 and 3.8,
+// Elasticsearch 7.10): a scan in 1 and 3 slices reads every document exactly once, a resumed scan
+// continues after its split states, follow mode catches a late document inside its overlap, and
+// the state backend's documents are searchable and restorable. Exact counts; bounded loops only.
+// Which paging the cluster used is read from its own search statistics: point in time on
+// OpenSearch; on this Elasticsearch 7.10 (no X-Pack, so no point in time) the scroll fallback.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type SearchRecord, searchSource } from '../../../src/connectors/search-source/source.js';
@@ -13,6 +15,7 @@ import { valueState } from '../../../src/state/state-descriptors.js';
 import { fakeSourceContext } from '../../../src/testing/connector-contexts.js';
 import { ManualClock } from '../../../src/time/manual-clock.js';
 import { requireService, type StandardServiceName } from '../../support/services.js';
+import { RUN_PREFIX } from '../search/cluster-services.js';
 
 async function drain(
   reader: SourceReader<SearchRecord>,
@@ -31,14 +34,29 @@ async function drain(
   return { ids, states };
 }
 
-for (const name of ['opensearch2', 'es7'] as StandardServiceName[]) {
+/** Scroll contexts and points in time the cluster has completed so far (summed over its nodes). */
+async function pagingStats(url: string): Promise<{ scrolls: number; pointsInTime: number }> {
+  const answer = await fetch(`${url}/_nodes/stats/indices/search`, { signal: AbortSignal.timeout(30_000) });
+  const body = (await answer.json()) as {
+    nodes: Record<string, { indices: { search: { scroll_total: number; point_in_time_total?: number } } }>;
+  };
+  let scrolls = 0;
+  let pointsInTime = 0;
+  for (const node of Object.values(body.nodes)) {
+    scrolls += node.indices.search.scroll_total;
+    pointsInTime += node.indices.search.point_in_time_total ?? 0;
+  }
+  return { scrolls, pointsInTime };
+}
+
+for (const name of ['opensearch2', 'opensearch3', 'es7'] as StandardServiceName[]) {
   describe(`search source and state on ${name}`, () => {
     test('scans in one and three slices, resumes exactly, follows with overlap, keeps searchable state', async (t) => {
       const svc = requireService(t, name);
       if (!svc) return;
       const shared = await openSearchEngine(svc.url);
       const engine = shared.engine;
-      const index = `search-source-${Date.now()}`;
+      const index = `state-source-${RUN_PREFIX}${name}`;
       try {
         const actions = Array.from({ length: 1234 }, (_, i) => ({
           index: { _index: index, _id: `d${i}` },
@@ -46,6 +64,7 @@ for (const name of ['opensearch2', 'es7'] as StandardServiceName[]) {
         }));
         await engine.bulk(actions);
         await engine.refresh(index);
+        const before = await pagingStats(svc.url);
         for (const slices of [1, 3]) {
           const reader = searchSource({ engine, index, slices, pageSize: 200 }).createReader(
             fakeSourceContext({ batchSize: 100 }),
@@ -54,6 +73,14 @@ for (const name of ['opensearch2', 'es7'] as StandardServiceName[]) {
           await reader.close?.();
           assert.equal(read.ids.length, 1234);
           assert.equal(new Set(read.ids).size, 1234);
+        }
+        const paged = await pagingStats(svc.url);
+        if (name === 'es7') {
+          assert.ok(paged.scrolls > before.scrolls, 'ES 7.10 without X-Pack scans with a scroll');
+          assert.equal(paged.pointsInTime, 0, 'and has no point in time');
+        } else {
+          // Other clients of the shared cluster can only add to the counts.
+          assert.ok(paged.pointsInTime >= before.pointsInTime + 4, 'one point in time per slice scan');
         }
         const first = searchSource({ engine, index, slices: 3, pageSize: 200 }).createReader(
           fakeSourceContext({ batchSize: 100 }),

@@ -58,6 +58,8 @@ export interface KafkaAdmin {
   offsetsForTimestamp(topic: string, timestampMs: number): Promise<Map<number, number>>;
   /** The next offset that will be written, per partition (the high watermark). */
   endOffsets(topic: string): Promise<Map<number, number>>;
+  /** The first offset still in the log, per partition (0 until retention deletes records). */
+  beginningOffsets(topic: string): Promise<Map<number, number>>;
   close(): Promise<void>;
 }
 

@@ -14,6 +14,7 @@
  */
 import {
   Admin,
+  Base,
   Consumer,
   kPerformWithRetry,
   type Message,
@@ -22,6 +23,7 @@ import {
   murmur2,
   Producer,
 } from '@platformatic/kafka';
+import { errorMessage } from '../../../core/errors.js';
 import type {
   KafkaAdmin,
   KafkaClientFactory,
@@ -39,6 +41,7 @@ import type {
 import { partitionKey } from './kafka-client.js';
 
 const LIST_OFFSETS_LATEST = -1n;
+const LIST_OFFSETS_EARLIEST = -2n;
 
 function baseOptions(connection: KafkaConnection) {
   return {
@@ -89,6 +92,10 @@ class PlatformaticAdmin implements KafkaAdmin {
     return this.listOffsets(topic, LIST_OFFSETS_LATEST);
   }
 
+  async beginningOffsets(topic: string): Promise<Map<number, number>> {
+    return this.listOffsets(topic, LIST_OFFSETS_EARLIEST);
+  }
+
   close(): Promise<void> {
     return this.admin.close();
   }
@@ -125,8 +132,42 @@ class PlatformaticProducer implements KafkaProducer {
     });
   }
 
-  async send(records: readonly OutgoingKafkaRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  /**
+   * Sends keep the order of the calls, per partition as Kafka promises: each call takes its place
+   * in a chain before its first await. (Found by the flagship test: with the place taken after
+   * awaiting partition counts, two concurrent sends could swap and a partition held records
+   * 20 s out of event-time order that were produced in order.)
+   */
+  send(records: readonly OutgoingKafkaRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    const messages = this.toMessages(records);
+    if (!this.options.idempotent) {
+      // Requests may be in flight together, but they are issued in call order.
+      const issued = this.tail.then(() => messages);
+      this.tail = issued.then(
+        () => undefined,
+        () => undefined,
+      );
+      return issued
+        .then((m) => this.producer.send({ messages: m, acks: this.options.acks }))
+        .then(() => undefined);
+    }
+    // The library numbers idempotent batches when it sends them; two sends in flight at once can
+    // reach the broker out of order (OUT_OF_ORDER_SEQUENCE_NUMBER) or be taken as duplicates and
+    // silently dropped. So idempotent sends go one at a time, in call order.
+    const sent = this.tail.then(async () => {
+      await this.producer.send({ messages: await messages, acks: this.options.acks });
+    });
+    this.tail = sent.then(
+      () => undefined,
+      () => undefined,
+    );
+    return sent;
+  }
+
+  private async toMessages(
+    records: readonly OutgoingKafkaRecord[],
+  ): Promise<MessageToProduce<Buffer, Buffer, Buffer, Buffer>[]> {
     // Partitions are chosen here, not by the library: its partitioner sees no partition count.
     const messages: MessageToProduce<Buffer, Buffer, Buffer, Buffer>[] = [];
     for (const r of records) {
@@ -142,19 +183,7 @@ class PlatformaticProducer implements KafkaProducer {
         ...(r.timestampMs === undefined ? {} : { timestamp: BigInt(r.timestampMs) }),
       });
     }
-    if (!this.options.idempotent) {
-      await this.producer.send({ messages, acks: this.options.acks });
-      return;
-    }
-    // The library numbers idempotent batches when it sends them; two sends in flight at once can
-    // reach the broker out of order (OUT_OF_ORDER_SEQUENCE_NUMBER) or, measured with 3 x 1000
-    // records, be taken as duplicates and silently dropped. So idempotent sends go one at a time.
-    const send = this.tail.then(() => this.producer.send({ messages, acks: this.options.acks }));
-    this.tail = send.then(
-      () => undefined,
-      () => undefined,
-    );
-    await send;
+    return messages;
   }
 
   private partitionOf(record: OutgoingKafkaRecord, count: number): number {
@@ -277,11 +306,24 @@ class PlatformaticConsumer implements KafkaConsumer {
     return result;
   }
 
+  /**
+   * Leaves the group and releases every socket and timer, also when leaving fails: the library's
+   * close() gives up before closing its connections when the LeaveGroup request fails (the
+   * coordinator moved or is down), so then the connection pool is closed directly (the broker
+   * drops the member after the session timeout) and the error is reported after that.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.stream?.close();
-    await this.consumer.close(true);
+    try {
+      await this.stream?.close();
+      await this.consumer.close(true);
+    } catch (error) {
+      await Base.prototype.close.call(this.consumer).catch(() => undefined);
+      throw new Error(
+        `leaving consumer group ${this.options.groupId} failed (connections closed anyway): ${errorMessage(error)}`,
+      );
+    }
   }
 
   /** Runs `onRevoke` before every rejoin (see the file comment). */
@@ -289,15 +331,23 @@ class PlatformaticConsumer implements KafkaConsumer {
     const target = this.consumer as unknown as Record<symbol, RetryOperation>;
     const original = target[kPerformWithRetry]!.bind(this.consumer);
     target[kPerformWithRetry] = (operationId, operation, callback, ...rest) => {
-      if (operationId !== 'rejoinGroup' || this.closed || !this.handlers || this.owned.length === 0) {
+      if (operationId !== 'rejoinGroup') return original(operationId, operation, callback, ...rest);
+      // Never rejoin once closed (see `close`): the library's close() leaves the group without
+      // clearing its membership flag, so a rejoin after it looks for the coordinator on the closed
+      // connection pool and retries that (`retries` times, a 1 s timer each) forever in effect,
+      // keeping the process alive. That is what kept a stopped `sluice run` from exiting: a stop
+      // that arrived while the reader was handing partitions over in `onRevoke`.
+      if (this.closed) return undefined;
+      if (!this.handlers || this.owned.length === 0)
         return original(operationId, operation, callback, ...rest);
-      }
       const revoked = this.owned;
       this.owned = [];
       this.handlers
         .onRevoke(revoked)
         .catch((error: unknown) => this.handlers?.onError(error))
-        .finally(() => original(operationId, operation, callback, ...rest));
+        .finally(() => {
+          if (!this.closed) original(operationId, operation, callback, ...rest);
+        });
       return undefined;
     };
   }

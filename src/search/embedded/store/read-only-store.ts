@@ -17,7 +17,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Database, type SqliteDatabase } from './sqlite-driver.js';
+import { type SqliteDatabase, sqliteDriver } from './sqlite-driver.js';
 import type { DocRow, IndexRow } from './sqlite-store.js';
 
 export type ReadOnlyMode = 'wal-reader' | 'immutable';
@@ -52,7 +52,7 @@ function fileState(file: string): FileState | undefined {
 function openImmutable(file: string): SqliteDatabase | undefined {
   const uri = `file:${encodeURI(file).replaceAll('?', '%3f').replaceAll('#', '%23')}?immutable=1`;
   try {
-    return new Database(uri, { readonly: true });
+    return new (sqliteDriver())(uri, { readonly: true });
   } catch {
     return undefined;
   }
@@ -76,7 +76,7 @@ export class ReadOnlyStore {
     this.opened = fileState(this.file);
     const immutable = walExists || options.immutable === false ? undefined : openImmutable(this.file);
     this.mode = immutable === undefined ? 'wal-reader' : 'immutable';
-    this.db = immutable ?? new Database(this.file, { readonly: true, fileMustExist: true });
+    this.db = immutable ?? new (sqliteDriver())(this.file, { readonly: true, fileMustExist: true });
     this.db.pragma('busy_timeout = 10000');
     this.db.pragma('cache_size = -16384'); // 16 MiB: reads are one pass over the table, and hits' sources
     const db = this.db;

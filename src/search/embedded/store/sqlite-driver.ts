@@ -55,4 +55,14 @@ function loadDriver(): typeof BetterSqlite3 {
   }
 }
 
-export const Database: typeof BetterSqlite3 = loadDriver();
+let driver: typeof BetterSqlite3 | undefined;
+
+/**
+ * The driver, loaded on first use (the first database opened), not when this module is imported:
+ * a process that imports the library but never opens the embedded engine (a Kafka-to-print
+ * pipeline, an HTTP-ingest job writing to a cluster) then runs without the driver installed.
+ */
+export function sqliteDriver(): typeof BetterSqlite3 {
+  driver ??= loadDriver();
+  return driver;
+}

@@ -4,7 +4,8 @@
  * from it and can always be rebuilt.
  *
  * Layout (schema version 1):
- *   meta(key PRIMARY KEY, value)          'schema_version' = '1'
+ *   meta(key PRIMARY KEY, value)          'schema_version' = '1'; 'index_template/<name>' = the
+ *                                         template's JSON (embedded/index-templates.ts)
  *   indices(idx INTEGER PRIMARY KEY AUTOINCREMENT, name UNIQUE, uuid, mappings JSON, settings JSON,
  *           created_ms, mapping_version)  one row per index; `idx` is never reused, so a reader
  *                                         notices an index that was deleted and created again
@@ -18,7 +19,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Database, type SqliteDatabase } from './sqlite-driver.js';
+import { type SqliteDatabase, sqliteDriver } from './sqlite-driver.js';
 
 export interface IndexRow {
   readonly idx: number;
@@ -66,6 +67,7 @@ INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1');
 /** Opens `<dataDir>/search.db` in WAL mode; `createSchema: false` for connections that only read. */
 export function openDatabase(dataDir: string, createSchema = true): SqliteDatabase {
   fs.mkdirSync(dataDir, { recursive: true });
+  const Database = sqliteDriver();
   // An absolute path: never read as a `file:` URI (sqlite-driver.ts turns URI file names on).
   const db = new Database(path.resolve(dataDir, 'search.db'));
   db.pragma('busy_timeout = 10000');
@@ -82,6 +84,7 @@ export function openDatabase(dataDir: string, createSchema = true): SqliteDataba
  * throws when there is none, instead of creating a directory that was deleted meanwhile.
  */
 export function openExistingDatabase(dataDir: string): SqliteDatabase {
+  const Database = sqliteDriver();
   const db = new Database(path.resolve(dataDir, 'search.db'), { fileMustExist: true });
   db.pragma('busy_timeout = 10000');
   return db;
@@ -151,6 +154,11 @@ export class SqliteStore {
       current: db.prepare<[number, string], DocRow>(
         'SELECT seq, idx, id, version, source FROM docs WHERE idx = ? AND id = ?',
       ),
+      metaWithPrefix: db.prepare<[number, string], { key: string; value: string }>(
+        'SELECT key, value FROM meta WHERE substr(key, 1, ?) = ? ORDER BY key',
+      ),
+      putMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+      deleteMeta: db.prepare('DELETE FROM meta WHERE key = ?'),
       sourceBySeq: db.prepare<[number], string | null>('SELECT source FROM docs WHERE seq = ?').pluck(),
     };
   }
@@ -166,6 +174,20 @@ export class SqliteStore {
 
   insertIndex(name: string, uuid: string, mappings: string, settings: string, createdMs: number): number {
     return (this.stmts.insertIndex.get(name, uuid, mappings, settings, createdMs) as { idx: number }).idx;
+  }
+
+  /** The `meta` rows whose key starts with `prefix`, by key. */
+  metaWithPrefix(prefix: string): { key: string; value: string }[] {
+    return this.stmts.metaWithPrefix.all(prefix.length, prefix);
+  }
+
+  putMeta(key: string, value: string): void {
+    this.stmts.putMeta.run(key, value);
+  }
+
+  /** Whether a row was deleted. */
+  deleteMeta(key: string): boolean {
+    return this.stmts.deleteMeta.run(key).changes > 0;
   }
 
   updateMapping(idx: number, mappings: string): void {
