@@ -107,20 +107,34 @@ export class EmbeddedReader {
   private read<T>(fn: () => T): T {
     for (let attempt = 1; ; attempt++) {
       const version = this.store.dataVersion(); // before the snapshot: a later commit rebuilds next time
-      const result = this.store.readTransaction(() => {
-        if (version !== this.builtAtVersion) this.built.clear();
-        return fn();
-      });
+      let result: T;
+      try {
+        result = this.store.readTransaction(() => {
+          if (version !== this.builtAtVersion) this.built.clear();
+          return fn();
+        });
+      } catch (e) {
+        // A refusal (no such index, a bad query) stands; so does any error on a valid snapshot.
+        if (this.store.unchanged()) throw e;
+        this.reopen(attempt);
+        continue;
+      }
       this.builtAtVersion = version;
       if (this.store.unchanged()) return result;
-      // Opened immutable, and a writer started meanwhile: what was read may mix two states. Now
-      // that it writes there is a WAL, so the new connection is an ordinary WAL reader; the last
-      // attempt is one even if the writer has already gone again.
-      this.store.close();
-      this.built.clear();
-      this.builtAtVersion = -1;
-      this.store = new ReadOnlyStore(this.dataDir, { immutable: attempt + 1 < MAX_ATTEMPTS });
+      this.reopen(attempt);
     }
+  }
+
+  /**
+   * Opened immutable, and a writer started meanwhile: what was read may mix two states. Now that it
+   * writes there is a WAL, so the new connection is an ordinary WAL reader; the last attempt is one
+   * even if the writer has already gone again.
+   */
+  private reopen(attempt: number): void {
+    this.store.close();
+    this.built.clear();
+    this.builtAtVersion = -1;
+    this.store = new ReadOnlyStore(this.dataDir, { immutable: attempt + 1 < MAX_ATTEMPTS });
   }
 
   private resolve(rows: readonly IndexRow[], pattern: string | undefined): IndexRow[] {

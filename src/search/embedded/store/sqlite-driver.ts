@@ -34,8 +34,13 @@ function loadDriver(): typeof BetterSqlite3 {
   } catch (e) {
     // Both drivers are optional dependencies, so an install never fails for the one this Node does
     // not load: npm installs better-sqlite3-napi on Node >= 22 only (a tree installed under Node
-    // 20 and then run on Node 24 lacks it), and skips better-sqlite3 12 when it cannot compile.
-    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+    // 20 and then run on Node 24 lacks it), and skips better-sqlite3 12 when it cannot compile. In
+    // this checkout 12 is compiled only on Node 20 (scripts/build-sqlite-driver.mjs): a tree
+    // installed on Node 24 has the package without its binary ("Could not locate the bindings file").
+    const missing =
+      (e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' ||
+      (e instanceof Error && e.message.startsWith('Could not locate the bindings file'));
+    if (!missing) throw e;
     const how =
       nodeMajor >= 22
         ? 'run `npm install` again with this Node version'
