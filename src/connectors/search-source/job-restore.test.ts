@@ -4,32 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { StreamEnvironment } from '../../api/stream-environment.js';
-import type { RecordBatch } from '../../core/record-batch.js';
-import type { Sink, SinkContext, SinkWriter } from '../../core/sink.js';
-import type { JobClient } from '../../runtime/job-client.js';
 import type { JobSnapshot } from '../../runtime/job-snapshot.js';
 import { EmbeddedSearchEngine } from '../../search/embedded/embedded-engine.js';
 import type { SearchEngine } from '../../search/search-engine.js';
+import { RecordingSink } from '../../testing/recording-sink.js';
 import { searchSource } from './source.js';
 
-/** Collects ids; its snapshot is how many it had, so the test can cut at the snapshot. */
-class CountingSink implements Sink<string> {
-  readonly name = 'counting';
-  readonly values: string[] = [];
-  onWrite: ((writes: number) => void) | undefined;
-  private writes = 0;
-  createWriter(_ctx: SinkContext): SinkWriter<string> {
-    return {
-      write: (batch: RecordBatch<string>) => {
-        this.values.push(...batch.values);
-        this.onWrite?.(++this.writes);
-      },
-      snapshot: () => ({ collected: this.values.length }),
-    };
-  }
-}
-
-function pipeline(env: StreamEnvironment, engine: SearchEngine, sink: CountingSink): void {
+function pipeline(env: StreamEnvironment, engine: SearchEngine, sink: RecordingSink<string>): void {
   env
     .fromSource(searchSource({ engine, index: 'docs', slices: 3, pageSize: 25 }), { uid: 'scan' })
     .map((r) => r.id, { uid: 'ids' })
@@ -48,26 +29,17 @@ describe('searchSource in a job', () => {
         })),
       );
       await engine.refresh('docs');
-      const first = new CountingSink();
+      const first = new RecordingSink<string>();
       const env1 = StreamEnvironment.create({ batchSize: 10, queueCapacity: 1, log: () => {} });
       pipeline(env1, engine, first);
-      let client: JobClient | undefined;
-      let snapshotting: Promise<JobSnapshot> | undefined;
-      first.onWrite = (writes) => {
-        if (writes === 4) snapshotting = client?.snapshot();
-      };
-      client = env1.executeAsync('interrupted');
-      const running = client;
-      const snapshot = await new Promise<JobSnapshot>((resolve, reject) => {
-        const poll = () => (snapshotting ? snapshotting.then(resolve, reject) : setImmediate(poll));
-        poll();
-      });
+      const running = env1.executeAsync('interrupted');
+      const snapshot = await first.atWrite(4, () => running.snapshot());
       await running.cancel();
-      const committed = first.values.slice(0, (snapshot.sinks.out as { collected: number }).collected);
+      const committed = first.values.slice(0, first.collectedAt(snapshot.sinks.out));
       assert.ok(committed.length > 0 && committed.length < 300, 'the cut is mid-scan');
       const stored = JSON.parse(JSON.stringify(snapshot)) as JobSnapshot;
 
-      const second = new CountingSink();
+      const second = new RecordingSink<string>();
       const env2 = StreamEnvironment.create({ batchSize: 10, log: () => {}, restoreFrom: stored });
       pipeline(env2, engine, second);
       await env2.execute('restored');
