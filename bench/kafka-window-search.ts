@@ -26,6 +26,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { statusCounts } from '../examples/kafka-web-events/status-counts.js';
 import { StreamEnvironment } from '../src/api/stream-environment.js';
 import {
   createWebAccessGenerator,
@@ -37,7 +38,6 @@ import { searchSink } from '../src/connectors/search/sink.js';
 import type { JobClient } from '../src/runtime/job-client.js';
 import { WatermarkStrategy } from '../src/time/watermark-strategy.js';
 import { TumblingEventTimeWindows } from '../src/window/assigners.js';
-import type { AggregateFunction } from '../src/window/window-functions.js';
 
 const PHASE_TIMEOUT_MS = 300_000;
 const MAX_RECORDS = 5_000_000;
@@ -145,23 +145,6 @@ function discard(): Promise<number> {
     total,
   );
 }
-
-interface StatusCounts {
-  requests: number;
-  bytes: number;
-  maxLatencyMs: number;
-}
-
-const statusCounts: AggregateFunction<WebAccessEvent, StatusCounts, StatusCounts> = {
-  createAccumulator: () => ({ requests: 0, bytes: 0, maxLatencyMs: 0 }),
-  add: (e, acc) => {
-    acc.requests++;
-    acc.bytes += e.bytes;
-    acc.maxLatencyMs = Math.max(acc.maxLatencyMs, e.latencyMs);
-    return acc;
-  },
-  getResult: (acc) => acc,
-};
 
 async function windowToSearch(round: number): Promise<{ rate: number; documents: number }> {
   const dir = args.url === undefined ? await mkdtemp(join(tmpdir(), 'sluice-bench-kws-')) : undefined;

@@ -19,7 +19,6 @@
  * SEARCH_INDEX (web-status-per-minute).
  */
 import {
-  type AggregateFunction,
   kafkaSource,
   minutes,
   StreamEnvironment,
@@ -29,23 +28,7 @@ import {
   WatermarkStrategy,
   type WebAccessEvent,
 } from 'sluice';
-
-interface StatusCounts {
-  requests: number;
-  bytes: number;
-  maxLatencyMs: number;
-}
-
-const statusCounts: AggregateFunction<WebAccessEvent, StatusCounts, StatusCounts> = {
-  createAccumulator: () => ({ requests: 0, bytes: 0, maxLatencyMs: 0 }),
-  add: (e, acc) => {
-    acc.requests++;
-    acc.bytes += e.bytes;
-    acc.maxLatencyMs = Math.max(acc.maxLatencyMs, e.latencyMs);
-    return acc;
-  },
-  getResult: (acc) => acc,
-};
+import { statusCounts } from './status-counts.js';
 
 const follow = process.argv[2] === 'follow';
 const env = StreamEnvironment.create();
