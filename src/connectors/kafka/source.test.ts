@@ -375,4 +375,56 @@ describe('kafkaSource (against a fake client)', () => {
       /exactly one of topics and topicPattern/,
     );
   });
+
+  it('replaces a consumer that failed with a new one and reads on after the records already taken: none lost, none twice', async () => {
+    const consumers = [new FakeConsumer(), new FakeConsumer()];
+    let made = 0;
+    const client: KafkaClientFactory = { ...fakeClient(consumers[0]!), consumer: () => consumers[made++]! };
+    const ctx = fakeSourceContext({ batchSize: 3 });
+    const reader = kafkaSource<KafkaRecord>({
+      bootstrap: 'a:1',
+      topics: ['events'],
+      valueOnly: true,
+      client,
+    }).createReader(ctx);
+    const first = reader.read();
+    await new Promise((resolve) => setImmediate(resolve));
+    const [a, b] = consumers as [FakeConsumer, FakeConsumer];
+    a.assign({ topic: 'events', partition: 0 });
+    await first;
+    a.deliver('events', 0, [0, 1, 2, 3]);
+    assert.deepEqual(data(await reader.read()).batch.positions, [0, 1, 2]);
+    a.handlers!.onError(new Error('fetch failed 61 times'));
+    assert.equal(a.closes, 1, 'the failed consumer is closed');
+    for (let i = 0; i < 10 && ctx.clock.pendingSleepers === 0; i++) await new Promise((r) => setImmediate(r));
+    ctx.clock.advance(1_000);
+    for (let i = 0; i < 10 && b.handlers === undefined; i++) await new Promise((r) => setImmediate(r));
+    assert.ok(b.handlers !== undefined, 'a second consumer started');
+    // The new member starts from the group's offsets (here: the beginning) and re-fetches.
+    b.assign({ topic: 'events', partition: 0 });
+    b.deliver('events', 0, [0, 1, 2, 3, 4, 5]);
+    // 3 was taken from the failed consumer before it failed; 0-3 come again and are skipped.
+    assert.deepEqual(data(await reader.read()).batch.positions, [3, 4, 5]);
+    assert.match(ctx.logs.join('\n'), /replacing it with a new one \(attempt 1 of 5\)/);
+  });
+
+  it('fails the job once consumers keep failing without reading a record', async () => {
+    const consumers = Array.from({ length: 7 }, () => new FakeConsumer());
+    let made = 0;
+    const client: KafkaClientFactory = { ...fakeClient(consumers[0]!), consumer: () => consumers[made++]! };
+    const ctx = fakeSourceContext({ batchSize: 3 });
+    const reader = kafkaSource<KafkaRecord>({ bootstrap: 'a:1', topics: ['events'], client }).createReader(
+      ctx,
+    );
+    const reading = reader.read();
+    for (let attempt = 0; attempt <= 5; attempt++) {
+      const consumer = consumers[attempt]!;
+      for (let i = 0; i < 20 && consumer.handlers === undefined; i++) {
+        ctx.clock.advance(1_000);
+        await new Promise((r) => setImmediate(r));
+      }
+      consumer.handlers!.onError(new Error(`broken ${attempt}`));
+    }
+    await assert.rejects(reading, /broken 5/);
+  });
 });

@@ -7,6 +7,7 @@ import {
   type KafkaClientFactory,
   type KafkaConnection,
   type KafkaConsumer,
+  type KafkaConsumerOptions,
   partitionKey,
   type RawKafkaRecord,
   type TopicPartition,
@@ -28,6 +29,10 @@ export type KafkaSourceOptions = Omit<Partial<KafkaSourceConfig>, 'bootstrap'> &
 const END = { kind: 'end' } as const;
 /** How long a clean stop waits for the runtime to hand the splits over before it skips the final commit. */
 const STOP_HANDOVER_TIMEOUT_MS = 10_000;
+/** Failed consumers replaced in a row (no record read in between) before the job fails. */
+const MAX_CONSUMER_RESTARTS = 5;
+/** Wait before a replacement consumer starts (a restarting broker needs a moment). */
+const CONSUMER_RESTART_DELAY_MS = 1_000;
 
 /**
  * Reads Kafka topics as a consumer-group member. Each partition is a split named
@@ -81,6 +86,9 @@ class KafkaSourceReader<T> implements SourceReader<T> {
   private readonly valueOf: Deserializer;
   private readonly keyOf: Deserializer;
   private consumer: KafkaConsumer | undefined;
+  private consumerOptions: KafkaConsumerOptions | undefined;
+  /** Consumers replaced in a row without a record read since (see onConsumerError). */
+  private failedConsumers = 0;
   private starting: Promise<void> | undefined;
   private buffered = 0;
   private paused = false;
@@ -183,7 +191,7 @@ class KafkaSourceReader<T> implements SourceReader<T> {
       }
     }
     const groupId = config.groupId ?? `sluice-${randomUUID()}`;
-    this.consumer = this.client.consumer({
+    this.consumerOptions = {
       ...connection,
       groupId,
       topics,
@@ -193,18 +201,57 @@ class KafkaSourceReader<T> implements SourceReader<T> {
       rebalanceTimeoutMs: config.rebalanceTimeoutMs,
       highWaterMarkRecords: Math.max(ctx.batchSize, Math.ceil(config.maxBufferedRecords / 4)),
       maxWaitMs: config.maxWaitMs,
-    });
+    };
     ctx.log(`consuming ${topics.join(', ')} as group ${groupId}`);
-    await this.consumer.start({
-      onRecords: (records) => this.accept(records),
+    await this.startConsumer();
+    if (config.bounded) await this.planStopOffsets(connection, topics);
+  }
+
+  private async startConsumer(): Promise<void> {
+    const consumer = this.client.consumer(this.consumerOptions as KafkaConsumerOptions);
+    this.consumer = consumer;
+    await consumer.start({
+      onRecords: (records) => {
+        this.failedConsumers = 0;
+        this.accept(records);
+      },
       onAssigned: (partitions) => this.assign(partitions),
       onRevoke: (partitions) => this.revoke(partitions),
-      onError: (error) => {
-        this.failure ??= error;
-        this.notify();
-      },
+      onError: (error) => this.onConsumerError(consumer, error),
     });
-    if (config.bounded) await this.planStopOffsets(connection, topics);
+    if (this.paused) consumer.pause();
+  }
+
+  /**
+   * A consumer that failed (fetches failing after the client's own retries, e.g. through a broker
+   * restart) is replaced by a new one with new connections, up to MAX_CONSUMER_RESTARTS times in a
+   * row without a record in between; then the job fails with the error. Nothing is lost or read
+   * twice: the new member starts from the group's committed offsets (else per `startFrom`), and the
+   * per-partition floors skip whatever this reader had already taken. Seen in CI: after a broker
+   * restart, every fetch answer on the old connections failed to parse ("Out of bounds") for 60
+   * retries, while a new consumer read on at once.
+   */
+  private onConsumerError(consumer: KafkaConsumer, error: unknown): void {
+    if (consumer !== this.consumer || this.closed || this.ctx.signal.aborted) return;
+    if (++this.failedConsumers > MAX_CONSUMER_RESTARTS) {
+      this.failure ??= error;
+      this.notify();
+      return;
+    }
+    this.ctx.log(
+      `the Kafka consumer failed (${errorMessage(error)}); replacing it with a new one (attempt ${this.failedConsumers} of ${MAX_CONSUMER_RESTARTS}), reading on after the records already taken`,
+    );
+    this.consumer = undefined;
+    this.starting = (async () => {
+      await consumer.close().catch((e: unknown) => this.ctx.log(errorMessage(e)));
+      await this.ctx.clock.sleepUntil(this.ctx.clock.nowMs() + CONSUMER_RESTART_DELAY_MS, this.ctx.signal);
+      if (this.closed || this.ctx.signal.aborted) return;
+      await this.startConsumer();
+    })().catch((e: unknown) => {
+      if (this.closed || this.ctx.signal.aborted) return; // stopping: the wait was cut short
+      this.failure ??= e;
+      this.notify();
+    });
   }
 
   /**
