@@ -136,6 +136,9 @@ async function runFlagship(bootstrap: string, engineUrl: (dir: string) => string
       env,
       dir,
     );
+    // A cluster makes acknowledged documents searchable at its next refresh (1 s): refresh now, as
+    // a search a newcomer types a second later would find them.
+    if (url.startsWith('http')) await fetch(`${url}/${index}/_refresh`, { method: 'POST' });
     const all = await searchJson(url, index, [], dir);
     assert.equal(
       total(all.hits.total),
