@@ -6,8 +6,8 @@
  */
 import { Consumer } from '@platformatic/kafka';
 import { StreamEnvironment } from '../src/api/stream-environment.js';
-import { platformaticKafka } from '../src/connectors/kafka/client/platformatic-client.js';
 import { kafkaSource } from '../src/connectors/kafka/source.js';
+import { produceTopic } from './support/kafka-topic.js';
 
 const bootstrap = process.argv[2] ?? '127.0.0.1:9092';
 const total = Number(process.argv[3] ?? 200_000);
@@ -19,28 +19,10 @@ function checkDeadline(deadlineMs: number, what: string, n: number): void {
     throw new Error(`${what}: ${n} of ${total} records in ${PHASE_TIMEOUT_MS} ms`);
 }
 
-const admin = platformaticKafka.admin({ bootstrap: [bootstrap], clientId: 'bench' });
-await admin.createTopic(topic, 3);
-await admin.close();
-const producer = platformaticKafka.producer({
-  bootstrap: [bootstrap],
-  clientId: 'bench',
-  idempotent: false,
-  compression: 'none',
-  acks: 1,
-});
-for (let i = 0; i < total; i += 1_000) {
-  const records = [];
-  for (let j = i; j < Math.min(total, i + 1_000); j++) {
-    records.push({
-      topic,
-      partition: j % 3,
-      value: Buffer.from(JSON.stringify({ n: j, path: `/p/${j % 50}`, status: j % 7 === 0 ? 500 : 200 })),
-    });
-  }
-  await producer.send(records);
-}
-await producer.close();
+await produceTopic(bootstrap, topic, 3, total, (j) => ({
+  partition: j % 3,
+  value: Buffer.from(JSON.stringify({ n: j, path: `/p/${j % 50}`, status: j % 7 === 0 ? 500 : 200 })),
+}));
 
 async function bare(): Promise<number> {
   const consumer = new Consumer({

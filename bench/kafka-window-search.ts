@@ -32,12 +32,12 @@ import {
   createWebAccessGenerator,
   type WebAccessEvent,
 } from '../src/connectors/datagen/web-access-generator.js';
-import { platformaticKafka } from '../src/connectors/kafka/client/platformatic-client.js';
 import { kafkaSource } from '../src/connectors/kafka/source.js';
 import { searchSink } from '../src/connectors/search/sink.js';
 import type { JobClient } from '../src/runtime/job-client.js';
 import { WatermarkStrategy } from '../src/time/watermark-strategy.js';
 import { TumblingEventTimeWindows } from '../src/window/assigners.js';
+import { produceTopic } from './support/kafka-topic.js';
 
 const PHASE_TIMEOUT_MS = 300_000;
 const MAX_RECORDS = 5_000_000;
@@ -81,32 +81,12 @@ async function bounded<T>(
 }
 
 async function produce(): Promise<void> {
-  const admin = platformaticKafka.admin({ bootstrap: [bootstrap], clientId: 'bench' });
-  await admin.createTopic(topic, 3);
-  await admin.close();
-  const producer = platformaticKafka.producer({
-    bootstrap: [bootstrap],
-    clientId: 'bench',
-    idempotent: false,
-    compression: 'none',
-    acks: 1,
-  });
   const startTimeMs = Math.floor((Date.now() - total * MEAN_INTERVAL_MS) / 60_000) * 60_000;
   const generator = createWebAccessGenerator(1, { startTimeMs, meanIntervalMs: MEAN_INTERVAL_MS });
-  for (let i = 0; i < total; i += 1_000) {
-    const records = [];
-    for (let j = i; j < Math.min(total, i + 1_000); j++) {
-      const e = generator.next();
-      records.push({
-        topic,
-        key: Buffer.from(e.ip),
-        value: Buffer.from(JSON.stringify(e)),
-        timestampMs: e.timestampMs,
-      });
-    }
-    await producer.send(records);
-  }
-  await producer.close();
+  await produceTopic(bootstrap, topic, 3, total, () => {
+    const e = generator.next();
+    return { key: Buffer.from(e.ip), value: Buffer.from(JSON.stringify(e)), timestampMs: e.timestampMs };
+  });
 }
 
 function source() {
